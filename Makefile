@@ -1,0 +1,44 @@
+# govsites — the two commands are `make demo` and `make test` (see README.md).
+PORT ?= 8000
+SCALE ?= small
+PY := .venv/bin/python
+PYTEST := $(PY) -m pytest
+PG_URL = $(shell scripts/pg.sh url)
+
+.PHONY: venv demo test test-sqlite test-postgres rules lint system-deps pg
+
+venv:
+	@scripts/bootstrap.sh
+
+system-deps:
+	@scripts/system-deps.sh
+
+pg: system-deps
+	@scripts/pg.sh start
+
+## make demo: set up the embedded default, generate the demo estate, serve it on 127.0.0.1:$(PORT).
+demo: venv
+	@$(PY) -m govsites.manage migrate --noinput -v 0
+	@$(PY) -m govsites.manage demo_estate --scale $(SCALE)
+	@$(PY) -m govsites.manage demo_accounts --base-url http://127.0.0.1:$(PORT)
+	@$(PY) -m govsites.manage collectstatic --noinput -v 0
+	@echo "Serving on http://127.0.0.1:$(PORT)/admin/ (Ctrl-C to stop)"
+	@.venv/bin/gunicorn govsites.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+		--access-logfile - --log-level warning
+
+## make test: install what the tests need, run the whole suite on SQLite and on PostgreSQL.
+test: venv pg
+	@$(MAKE) --no-print-directory test-sqlite test-postgres
+
+test-sqlite:
+	$(PYTEST) -n 2 -p no:cacheprovider
+
+test-postgres:
+	DATABASE_URL=$(PG_URL) $(PYTEST) -n 2 -p no:cacheprovider -m "not e2e"
+
+## make rules: run the rule-marked tests and write build/rules-report.json.
+rules: venv pg
+	$(PYTEST) -m rule -p no:cacheprovider --rules-report=build/rules-report.json
+
+lint: venv
+	.venv/bin/ruff check src tests

@@ -1,0 +1,68 @@
+"""Accounts: people and their roles scoped to institutions.
+
+API tokens are Wagtail's own (``wagtail.models.APIToken``, managed under 设置 → API 令牌).
+
+There are no default or shared accounts (SEC-02): the first administrator comes from the
+``createadmin`` command, everyone else is created by an administrator and given roles here.
+The security issue adds the remaining roles, MFA and lockout on top of this model.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from govsites import clock
+
+
+class User(AbstractUser):
+    """A named person. ``display_name`` is the Chinese name shown in approvals and the audit trail."""
+
+    display_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def get_full_name(self) -> str:
+        return self.display_name or super().get_full_name() or self.username
+
+    def __str__(self) -> str:
+        return self.get_full_name()
+
+
+class Role(models.TextChoices):
+    """Roles of the registry work. Each is held *at* an institution (its scope).
+
+    - supervisor: staff of a government's general office (主管单位); sees the estate of that
+      government's area and decides the office steps of approval chains for it.
+    - institution_head: the head of an institution (主要负责人); agrees to its applications.
+    - site_manager: runs the institution's site(s) on the platform; files applications and works
+      the launch and closure checklists.
+    """
+
+    SUPERVISOR = "supervisor", _("主管单位管理员")
+    INSTITUTION_HEAD = "institution_head", _("单位主要负责人")
+    SITE_MANAGER = "site_manager", _("网站管理员")
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    institution = models.ForeignKey(
+        "registry.Institution", on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("机构")
+    )
+    granted_at = models.DateTimeField(_("授予时间"), default=clock.now)
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "institution"], name="unique_role_assignment"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.institution}"

@@ -1,0 +1,5 @@
+"""Registry JSON API (filled in by the API work)."""
+
+from ninja import Router
+
+router = Router(tags=["registry"])

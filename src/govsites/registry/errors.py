@@ -1,0 +1,48 @@
+"""Errors the registry raises, each in Chinese and naming the rule that refused the request."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+
+
+class RuleViolation(ValidationError):
+    """A request breaks a numbered rule of ``requirements.md``; the message starts with the rule ID.
+
+    ``field`` names the input at fault (for forms and the API), ``rule`` the rule ID.
+    """
+
+    def __init__(self, rule: str, message: str, field: str | None = None):
+        self.rule = rule
+        self.field = field
+        text = f"【{rule}】{message}"
+        if field:
+            super().__init__({field: [ValidationError(text, code=rule)]})
+        else:
+            super().__init__(text, code=rule)
+        self.text = text
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ConflictError(Exception):
+    """The object changed under the caller (e.g. another approver decided the step first)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotAllowed(PermissionDenied):
+    """The actor's roles do not allow this action on this object."""
+
+    def __init__(self, message: str = "您没有执行此操作的权限。"):
+        super().__init__(message)
+        self.message = message
+
+
+def messages_of(error: ValidationError) -> dict[str, list[str]]:
+    """Flatten a ValidationError into ``{field or "__all__": [messages]}`` for forms and JSON."""
+    if hasattr(error, "error_dict"):
+        return {field: [m for e in errs for m in e.messages] for field, errs in error.error_dict.items()}
+    return {"__all__": list(error.messages)}

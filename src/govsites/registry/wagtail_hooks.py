@@ -1,0 +1,10 @@
+"""The registry's seams into the Wagtail admin."""
+
+from wagtail import hooks
+
+from . import log_actions
+
+
+@hooks.register("register_log_actions")
+def register_log_actions(actions):
+    log_actions.register(actions)

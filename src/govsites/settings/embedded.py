@@ -1,0 +1,48 @@
+"""The embedded default: one machine, SQLite in WAL mode, local folders, database task queue.
+
+Nothing here needs an external service. ``GOVSITES_DATA_DIR`` moves every local file (database,
+uploads, generated secret) elsewhere; ``DATABASE_URL`` swaps SQLite for PostgreSQL (tests do).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+from .base import PROJECT_DIR
+from .secrets import load_or_create_secret_key
+
+DATA_DIR = Path(os.environ.get("GOVSITES_DATA_DIR", PROJECT_DIR / "var"))
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+SECRET_KEY = os.environ.get("GOVSITES_SECRET_KEY") or load_or_create_secret_key(DATA_DIR / "secret_key")
+DEBUG = os.environ.get("GOVSITES_DEBUG", "") == "1"
+ALLOWED_HOSTS = os.environ.get("GOVSITES_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
+
+DATABASES = {
+    "default": dj_database_url.config(
+        default=f"sqlite:///{DATA_DIR / 'govsites.sqlite3'}",
+        conn_max_age=0,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the admin read while a worker writes; IMMEDIATE avoids lock-upgrade deadlocks.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+MEDIA_ROOT = DATA_DIR / "media"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+GOVSITES_POLICY_PROFILE = os.environ.get("GOVSITES_POLICY_PROFILE", "national")
+GOVSITES_API_BASE_URL = os.environ.get("GOVSITES_API_BASE_URL", "")

@@ -1,0 +1,50 @@
+"""Production settings: every value comes from the environment; nothing has a usable default.
+
+Required: ``GOVSITES_SECRET_KEY``, ``DATABASE_URL``, ``GOVSITES_ALLOWED_HOSTS``.
+Optional: ``GOVSITES_MEDIA_ROOT``/``GOVSITES_STATIC_ROOT`` (local folders) or
+``GOVSITES_STORAGE_BACKEND`` (a Django storage class, e.g. an S3-compatible one),
+``GOVSITES_TASK_BACKEND`` (defaults to the database queue), ``GOVSITES_POLICY_PROFILE``.
+"""
+
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+
+def require(name: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ImproperlyConfigured(f"Environment variable {name} is required in production.")
+    return value
+
+
+SECRET_KEY = require("GOVSITES_SECRET_KEY")
+DEBUG = False
+ALLOWED_HOSTS = [h.strip() for h in require("GOVSITES_ALLOWED_HOSTS").split(",") if h.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("GOVSITES_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+DATABASES = {"default": dj_database_url.parse(require("DATABASE_URL"), conn_max_age=60)}
+
+MEDIA_ROOT = os.environ.get("GOVSITES_MEDIA_ROOT", "/var/lib/govsites/media")
+STATIC_ROOT = os.environ.get("GOVSITES_STATIC_ROOT", "/var/lib/govsites/static")
+STORAGES = {
+    "default": {
+        "BACKEND": os.environ.get("GOVSITES_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    },
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+TASKS = {"default": {"BACKEND": os.environ.get("GOVSITES_TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+GOVSITES_POLICY_PROFILE = os.environ.get("GOVSITES_POLICY_PROFILE", "national")
+WAGTAILADMIN_BASE_URL = os.environ.get("GOVSITES_ADMIN_BASE_URL", "")
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = os.environ.get("GOVSITES_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = 31536000
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

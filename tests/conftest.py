@@ -1,0 +1,48 @@
+import datetime as dt
+
+import pytest
+
+from govsites import clock as govclock
+from govsites.audit.context import Actor
+from tests.factories import build_estate
+
+
+@pytest.fixture
+def estate(db):
+    return build_estate()
+
+
+@pytest.fixture
+def clock():
+    """Freeze the platform clock; ``clock.set(date)`` moves it. Starts at 2026-03-02 09:00."""
+
+    class Controller:
+        def set(self, value):
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                value = govclock.at(value.year, value.month, value.day)
+            govclock.set_frozen(value)
+            return value
+
+    controller = Controller()
+    controller.set(dt.date(2026, 3, 2))
+    yield controller
+    govclock.set_frozen(None)
+
+
+@pytest.fixture
+def profile(settings):
+    """``profile("chongqing")`` switches the deployment's policy profile for the test."""
+
+    def use(name):
+        settings.GOVSITES_POLICY_PROFILE = name
+
+    return use
+
+
+def actor(user, ip="10.0.0.8"):
+    return Actor(user=user, ip_address=ip, user_agent="pytest", via="web")
+
+
+@pytest.fixture
+def as_user():
+    return actor
