@@ -66,3 +66,16 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.institution}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Holding any registry role means working in the admin: join the group that may log in.
+        from django.contrib.auth.models import Group
+
+        group = Group.objects.filter(name=ADMIN_USERS_GROUP).first()
+        if group is not None:
+            self.user.groups.add(group)
+
+
+#: Group created by migration; its only permission is logging in to the Wagtail admin.
+ADMIN_USERS_GROUP = "平台用户"
