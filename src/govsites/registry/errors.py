@@ -41,6 +41,19 @@ class NotAllowed(PermissionDenied):
         self.message = message
 
 
+def rule_of(error: ValidationError) -> str | None:
+    """The first rule ID behind a (possibly aggregated) validation error, if any."""
+    if isinstance(error, RuleViolation):
+        return error.rule
+    errors = [e for errs in error.error_dict.values() for e in errs] if hasattr(error, "error_dict") else [error]
+    for item in errors:
+        for leaf in getattr(item, "error_list", [item]):
+            code = getattr(leaf, "code", None) or ""
+            if len(code) == 6 and code[3] == "-" and code[:3].isalpha():
+                return code
+    return None
+
+
 def messages_of(error: ValidationError) -> dict[str, list[str]]:
     """Flatten a ValidationError into ``{field or "__all__": [messages]}`` for forms and JSON."""
     if hasattr(error, "error_dict"):

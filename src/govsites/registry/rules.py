@@ -29,7 +29,7 @@ def check_may_have_site(institution: Institution) -> None:
     if institution.kind == InstitutionKind.DEPARTMENT:
         allowed = profile.get("registry.department_site_levels")
         if institution.level not in allowed:
-            names = "、".join(Level(level).label for level in allowed)
+            names = "、".join(str(Level(level).label) for level in allowed)
             raise RuleViolation(
                 "REG-03",
                 f"只有{names}政府部门可开设部门网站；{institution.get_level_display()}政府部门应通过本级政府门户网站开展政务公开。",

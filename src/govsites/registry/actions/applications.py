@@ -94,10 +94,13 @@ class SubmitApplication(Action):
         """Hook for many-to-many data that needs the saved application."""
 
     def require_site(self, site: Site, *statuses: str) -> None:
+        """Check the site (re-read under a row lock: the caller's copy may be stale)."""
+        site.refresh_from_db()
+        Site.objects.select_for_update().filter(pk=site.pk).exists()
         if site.institution_id != self.institution.pk:
             raise RuleViolation("REG-01", "只能为本单位的网站提交申请。")
         if statuses and site.status not in statuses:
-            labels = "、".join(SiteStatus(s).label for s in statuses)
+            labels = "、".join(str(SiteStatus(s).label) for s in statuses)
             raise ValidationError(f"网站当前状态为“{site.get_status_display()}”，此申请只适用于“{labels}”的网站。")
 
     def require_no_pending(self, site: Site) -> None:

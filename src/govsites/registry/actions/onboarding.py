@@ -102,7 +102,7 @@ class RegisterSite(Action):
 
     def perform(self) -> Site:
         if self.status not in self.ALLOWED:
-            labels = "、".join(SiteStatus(s).label for s in self.ALLOWED)
+            labels = "、".join(str(SiteStatus(s).label) for s in self.ALLOWED)
             raise ValidationError({"status": [f"登记已有网站时，状态须为：{labels}。"]})
         if self.status in LIVE_STATUSES:
             check_no_live_site(self.institution)
