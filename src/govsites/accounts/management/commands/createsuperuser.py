@@ -13,4 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("args", nargs="*")
         parser.add_argument("--username")
         parser.add_argument("--email")
-        parser.add_argument("--noinput", "--no-input", action="store_true")
+        parser.add_argument("--noinput", "--no-input", action="store_false", dest="interactive")
+        parser.add_argument("--database")
