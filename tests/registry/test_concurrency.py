@@ -5,12 +5,12 @@ import threading
 import pytest
 from django.db import close_old_connections
 
+from govsites.accounts.models import Role
 from govsites.registry.actions import ApplyToOpenSite, DecideStep
 from govsites.registry.errors import ConflictError
 from govsites.registry.models import ApprovalStep, StepStatus
 from tests.conftest import actor
 from tests.factories import user
-from govsites.accounts.models import Role
 
 
 @pytest.mark.django_db(transaction=True)

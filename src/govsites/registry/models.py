@@ -375,6 +375,9 @@ class ChecklistItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["site", "checklist", "key"], name="unique_checklist_item")]
         ordering = ["site", "checklist", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.site} · {self.label}"
+
     @property
     def done(self) -> bool:
         return self.done_at is not None
@@ -437,6 +440,9 @@ class ArchiveRecord(models.Model):
         verbose_name_plural = _("归档记录")
         constraints = [models.UniqueConstraint(fields=["site", "url"], name="unique_archived_url")]
 
+    def __str__(self) -> str:
+        return f"{self.title}（已归档 {self.archived_on:%Y-%m-%d}）"
+
     @property
     def banner(self) -> str:
         return f"已归档　归档时间：{self.archived_on:%Y-%m-%d}"
@@ -476,3 +482,6 @@ class NationalReport(models.Model):
         verbose_name = _("上报记录")
         verbose_name_plural = _("上报记录")
         ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.site}"

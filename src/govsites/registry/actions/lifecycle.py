@@ -10,10 +10,10 @@ from .. import announcements, permissions
 from ..checklists import AUTOMATIC_CLOSURE_ITEMS, field_for, label_for
 from ..errors import ConflictError, RuleViolation
 from ..models import (
+    AnnouncementKind,
     Application,
     ApplicationKind,
     ApplicationStatus,
-    AnnouncementKind,
     ArchiveRecord,
     Checklist,
     ChecklistItem,

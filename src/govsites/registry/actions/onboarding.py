@@ -11,7 +11,7 @@ from govsites.audit.log import diff, snapshot
 
 from .. import identifiers, permissions
 from ..errors import RuleViolation
-from ..models import Institution, InstitutionKind, Level, LIVE_STATUSES, Site, SiteStatus
+from ..models import LIVE_STATUSES, Institution, InstitutionKind, Level, Site, SiteStatus
 from ..rules import check_no_live_site, site_type_for
 from ..validation import Collector, clean_site_fields
 from .base import Action
