@@ -106,3 +106,9 @@ def test_division_codes_follow_gbt2260_shape(code, level, parent, ok):
     else:
         with pytest.raises(RuleViolation):
             identifiers.validate_division_code(code, level, parent)
+
+
+@pytest.mark.rule("REG-07")
+def test_county_portal_suggestion_drops_the_city_prefix(estate):
+    assert identifiers.suggest_domains(estate.new_county)[0] == "www.shiquan.gov.cn"
+    assert identifiers.suggest_domains(estate.county)[0] == "www.xikou.gov.cn"  # its recorded pinyin

@@ -320,3 +320,12 @@ def test_outsider_cannot_apply_for_an_institution(estate, clock):
 def test_approver_for_helper_finds_the_named_head(estate, clock):
     step = open_water(estate).steps.get(position=0)
     assert approver_for(step) == estate.water_head
+
+
+def test_a_step_cannot_be_decided_before_its_turn(estate, clock):
+    application = open_water(estate)
+    later = application.steps.get(position=1)
+    with pytest.raises(ValidationError, match="尚未轮到"):
+        DecideStep(actor(estate.city_office), later, approve=True).execute()
+    later.refresh_from_db()
+    assert later.status == StepStatus.WAITING

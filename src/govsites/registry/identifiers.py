@@ -48,6 +48,18 @@ def place_name(government_name: str) -> str:
     return name
 
 
+def own_government_name(government) -> str:
+    """The government's name without its superior's place prefix (青岚市石泉县人民政府 → 石泉县人民政府)."""
+    name = government.short_name or government.name
+    parent = government.parent
+    if parent is not None:
+        prefix = place_name(parent.name)
+        for candidate in (parent.name.removesuffix("人民政府"), prefix):
+            if candidate and name.startswith(candidate) and len(name) > len(candidate) + 1:
+                return name[len(candidate) :]
+    return name
+
+
 def _ascii(syllables: list[str]) -> str:
     return re.sub(r"[^a-z0-9]", "", "".join(syllables).lower().replace("ü", "v"))
 
@@ -85,7 +97,7 @@ def suggest_domains(institution, portal_domain: str | None = None) -> list[str]:
     """Candidate English domains, best first (REG-07)."""
     if institution.is_government:
         labels = [institution.pinyin] if institution.pinyin else []
-        place = place_name(institution.name)
+        place = place_name(own_government_name(institution))
         labels += [full_pinyin(place), initials(place)]
         return _unique(f"www.{label}.gov.cn" for label in labels if label)
     if not portal_domain:

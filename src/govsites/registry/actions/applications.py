@@ -348,6 +348,8 @@ class DecideStep(Action):
             raise ValidationError({"comment": ["驳回时请填写审批意见。"]})
         if len(self.comment) > 2000:
             raise ValidationError({"comment": ["审批意见不能超过2000字。"]})
+        if ApprovalStep.objects.filter(pk=self.step.pk, status=StepStatus.WAITING).exists():
+            raise ValidationError("尚未轮到该环节审批：前序环节还没有同意。")
         now = clock.now()
         status = StepStatus.APPROVED if self.approve else StepStatus.REJECTED
         won = ApprovalStep.objects.filter(pk=self.step.pk, status=StepStatus.PENDING).update(

@@ -41,11 +41,13 @@ class SiteAction(Action):
         return self.site
 
     def tick(self, checklist: str, key: str, reference: str = "") -> None:
+        if len(reference) > 200:
+            raise ValidationError({"reference": ["证明或编号不能超过200个字符。"]})
         item = ChecklistItem.objects.get(site=self.site, checklist=checklist, key=key)
-        item.done_at, item.done_by, item.reference = clock.now(), self.user, reference[:200]
+        item.done_at, item.done_by, item.reference = clock.now(), self.user, reference
         item.save()
         self.audit(item, "registry.checklist.complete", site=self.site,
-                   data={"checklist": checklist, "key": key, "reference": reference[:200]})
+                   data={"checklist": checklist, "key": key, "reference": reference})
 
 
 class CompleteChecklistItem(SiteAction):
@@ -148,23 +150,28 @@ class ArchivePages(SiteAction):
         self.pages, self.reason, self.new_base = pages, (reason or "").strip(), new_base
 
     def perform(self) -> list[ArchiveRecord]:
+        site = self.lock()
+        if not site.is_live:
+            raise ValidationError(f"网站当前状态为“{site.get_status_display()}”，不能归档页面。")
         if not self.reason:
             raise ValidationError({"reason": ["请填写归档原因（如整合迁移、改版）。"]})
-        return archive(self, self.site, self.pages, self.reason, self.new_base)
+        return archive(self, site, self.pages, self.reason, self.new_base)
 
 
 def archive(action, site: Site, pages: list[dict], reason: str, new_base: str) -> list[ArchiveRecord]:
+    if len(reason) > 100:
+        raise ValidationError({"reason": ["归档原因不能超过100个字符。"]})
     records = []
     for page in pages:
         url = str(page.get("url") or "").strip()
         title = str(page.get("title") or "").strip()
-        if not url or not title or len(url) > 500 or len(title) > 200:
-            raise ValidationError({"pages": [f"归档页面须有网址（≤500字符）和标题（≤200字符）：{url[:80]}"]})
         path = url.split("://", 1)[-1].split("/", 1)[-1]
+        new_location = f"{new_base.rstrip('/')}/archive/{path}" if new_base else ""
+        if not url or not title or len(url) > 500 or len(title) > 200 or len(new_location) > 500:
+            raise ValidationError({"pages": [f"归档页面须有网址（≤500字符，迁移后地址同样≤500字符）和标题（≤200字符）：{url[:80]}"]})
         record, _ = ArchiveRecord.objects.update_or_create(
             site=site, url=url,
-            defaults={"title": title, "archived_on": clock.today(), "reason": reason,
-                      "new_location": f"{new_base.rstrip('/')}/archive/{path}" if new_base else ""},
+            defaults={"title": title, "archived_on": clock.today(), "reason": reason, "new_location": new_location},
         )
         records.append(record)
     action.audit(site, "registry.archive", reason=reason, data={"pages": [r.url for r in records]})
