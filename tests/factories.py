@@ -28,7 +28,8 @@ def department(name, parent, **extra) -> Institution:
     return institution(name, kind, parent.level, parent, **extra)
 
 
-_codes = iter(range(1, 10000))
+# High sequence numbers, so codes a test writes by hand (…0001–…0999) never collide.
+_codes = iter(range(5000, 10000))
 
 
 def site(inst: Institution, domain: str, status=SiteStatus.ONLINE, **extra) -> Site:

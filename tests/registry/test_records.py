@@ -1,6 +1,7 @@
 """The registry holds every site with its facts and its full, queryable history (REG-01)."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from govsites.audit.models import AuditLogEntry
 from govsites.registry.actions import ApplyToOpenSite, DecideStep, RegisterSite
@@ -56,3 +57,26 @@ def test_every_change_is_recorded_with_who_when_where_what_and_why(estate, clock
     assert head.user == estate.water_head and head.ip_address == "10.1.2.4" and head.reason == "同意开设"
     went_live = timeline.filter(action="registry.site.status").last()
     assert went_live.changes["status"] == {"before": "approved", "after": "online"}
+
+
+def register(estate, institution, status="online", **data):
+    base = {"name": f"{institution.name}网站", "sponsor_name": institution.name, "responsible_person": "周平"}
+    return RegisterSite(actor(estate.province_office), institution, data={**base, **data}, status=status).execute()
+
+
+@pytest.mark.rule("REG-01")
+def test_a_closed_site_may_keep_a_domain_now_used_by_a_live_one(estate, clock):
+    closed = register(estate, estate.water, status="closed", domain="tjj.qinglan.gov.cn", site_code="9901000801")
+    assert closed.status == "closed" and closed.domain == estate.stats_site.domain
+    with pytest.raises(ValidationError, match="已被其他网站使用"):
+        register(estate, estate.water, domain="tjj.qinglan.gov.cn", site_code="9901000802")
+
+
+@pytest.mark.rule("REG-09")
+def test_a_township_site_code_is_tied_to_its_county(estate, clock):
+    with pytest.raises(ValidationError, match="990121"):
+        register(estate, estate.township, domain="www.taoyuan-town.gov.cn", site_code="9901000001")
+    site = register(estate, estate.township, domain="www.taoyuan-town.gov.cn", site_code="9901210001",
+                    hosted="")
+    assert site.hosted is True  # blank means "not given", not "no"
+    assert site in Site.objects.needing_integration()

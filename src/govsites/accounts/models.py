@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from govsites import clock
 
+from .groups import ADMIN_USERS_GROUP  # noqa: F401  (re-exported for callers)
+
 
 class User(AbstractUser):
     """A named person. ``display_name`` is the Chinese name shown in approvals and the audit trail."""
@@ -70,12 +72,6 @@ class RoleAssignment(models.Model):
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
         # Holding any registry role means working in the admin: join the group that may log in.
-        from django.contrib.auth.models import Group
+        from .groups import ensure_admin_users_group
 
-        group = Group.objects.filter(name=ADMIN_USERS_GROUP).first()
-        if group is not None:
-            self.user.groups.add(group)
-
-
-#: Group created by migration; its only permission is logging in to the Wagtail admin.
-ADMIN_USERS_GROUP = "平台用户"
+        self.user.groups.add(ensure_admin_users_group())

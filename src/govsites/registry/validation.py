@@ -32,6 +32,14 @@ def estate_root(institution: Institution | None = None) -> Institution | None:
     return Institution.objects.filter(parent__isnull=True).order_by("pk").first()
 
 
+def division_government(institution: Institution) -> Institution | None:
+    """The nearest government with a division code (a township's county, a department's own)."""
+    node = institution.government
+    while node is not None and not node.division_code:
+        node = node.parent.government if node.parent_id else None
+    return node
+
+
 def portal_domain_for(institution: Institution) -> str | None:
     """The English domain of the live portal of ``institution``'s own government."""
     government = institution.government
@@ -75,11 +83,13 @@ def clean_site_fields(
     site: Site | None = None,
     partial: bool = False,
     require_domain: bool = True,
+    live: bool = True,
 ) -> dict:
     """Validate and normalise the site fields in ``data``; returns the cleaned values.
 
     ``partial`` (change filings) checks only the keys present; ``site`` is the record being
-    changed (excluded from uniqueness checks).
+    changed (excluded from uniqueness checks); ``live=False`` (recording a closed site) skips
+    the domain uniqueness that only binds live sites.
     """
     errors = Collector()
     cleaned: dict = {}
@@ -111,6 +121,8 @@ def clean_site_fields(
             errors.check(field, validate_email, cleaned[field])
 
     live_others = Site.objects.live().exclude(pk=site.pk if site else None)
+    if not live:
+        live_others = Site.objects.none()
     if "domain" in data or not partial:
         raw = str(data.get("domain") or "").strip()
         if not raw:
@@ -141,7 +153,7 @@ def clean_site_fields(
     abbreviation = root.abbreviation if root else ""
     province_code = root.division_code if root else ""
     for field, func, args in (
-        ("site_code", identifiers.validate_site_code, (institution.government,)),
+        ("site_code", identifiers.validate_site_code, (division_government(institution),)),
         ("icp_number", identifiers.validate_icp_number, (abbreviation,)),
         ("public_security_number", identifiers.validate_public_security_number, (abbreviation, province_code)),
     ):
@@ -156,7 +168,7 @@ def clean_site_fields(
         elif field in data:
             cleaned[field] = ""
 
-    if "hosted" in data:
+    if "hosted" in data and str(data["hosted"]).strip() != "":
         cleaned["hosted"] = _boolean(data["hosted"], errors)
     errors.raise_if_any()
     return cleaned
@@ -168,7 +180,7 @@ def _boolean(value, errors: Collector) -> bool:
     text = str(value).strip().lower()
     if text in {"1", "true", "yes", "是", "y"}:
         return True
-    if text in {"0", "false", "no", "否", "n", ""}:
+    if text in {"0", "false", "no", "否", "n"}:
         return False
     errors.add("hosted", "“部署在本平台”只能填写“是”或“否”。")
     return False

@@ -21,6 +21,8 @@ INSTITUTION_FIELDS = ("name", "short_name", "kind", "level", "division_code", "a
 
 
 class CreateInstitution(Action):
+    denied_message = "只有上级政府的主管单位管理员或系统管理员可以新增机构。"
+
     def __init__(self, actor, *, data: dict, parent: Institution | None):
         super().__init__(actor)
         self.data, self.parent = dict(data), parent
@@ -97,6 +99,8 @@ class RegisterSite(Action):
         super().__init__(actor)
         self.institution, self.data, self.status = institution, dict(data), status
 
+    denied_message = "只有所属地区的主管单位管理员或系统管理员可以登记已有网站。"
+
     def check_permission(self) -> bool:
         return permissions.may_register_sites(self.user, self.institution)
 
@@ -107,7 +111,8 @@ class RegisterSite(Action):
         if self.status in LIVE_STATUSES:
             check_no_live_site(self.institution)
         site_type = site_type_for(self.institution)
-        cleaned = clean_site_fields(self.data, self.institution, site_type, require_domain=True)
+        cleaned = clean_site_fields(self.data, self.institution, site_type, require_domain=True,
+                                    live=self.status in LIVE_STATUSES)
         if self.status == SiteStatus.ONLINE:
             missing = [label for field, label in (("site_code", "网站标识码"),) if not cleaned.get(field)]
             if missing:
