@@ -134,3 +134,22 @@ def test_migration_announcement_is_recorded_once(estate, clock):
     PublishMigrationNotice(actor(estate.stats_manager), site).execute()
     CompleteMigration(actor(estate.stats_manager), site, pages=PAGES).execute()
     assert Announcement.objects.filter(site=site, kind=AnnouncementKind.MIGRATION_DONE).count() == 1
+
+
+@pytest.mark.rule("REG-11")
+@pytest.mark.rule("REG-03")
+def test_a_legacy_township_site_can_be_integrated_into_the_county_portal(estate, clock):
+    from govsites.accounts.models import Role
+    from tests.factories import site as make_site
+    from tests.factories import user
+
+    user("taoyuan_head", (Role.INSTITUTION_HEAD, estate.township))
+    legacy = make_site(estate.township, "www.taoyuan-town.gov.cn", hosted=False)
+    application = approve_all(ApplyForPermanentOffline(
+        actor(estate.county_office), legacy, migration_target=estate.county_portal,
+        safeguards="内容并入县政府门户网站", reason="乡镇不再单独开设网站").execute())
+    assert application.status == "approved"
+    legacy.refresh_from_db()
+    PublishMigrationNotice(actor(estate.county_office), legacy).execute()
+    done = CompleteMigration(actor(estate.county_office), legacy, pages=[]).execute()
+    assert done.host_site == estate.county_portal  # announced on the county's portal, not on itself

@@ -8,7 +8,7 @@ from govsites import clock
 from govsites.policy.profiles import active as active_profile
 
 from .errors import RuleViolation
-from .models import Announcement, AnnouncementKind, Institution, Site, SiteType
+from .models import PORTAL_LEVELS, Announcement, AnnouncementKind, Institution, Site, SiteType
 from .signals import announcement_created
 
 
@@ -37,12 +37,19 @@ def launch_host(site: Site) -> Site:
 
 
 def government_portal(site: Site) -> Site:
-    """The portal of the site's own government (the site itself for a portal)."""
+    """The portal of the site's own government: the site itself for a province, city or county
+    portal; the county's portal for a legacy township site being integrated (REG-03)."""
+    institution = site.institution
     if site.site_type == SiteType.PORTAL:
-        return site
-    host = portal_of(site.institution.government)
+        if institution.level in PORTAL_LEVELS:
+            return site
+        supervisors = institution.supervising_governments()
+        government = supervisors[0] if supervisors else None
+    else:
+        government = institution.government
+    host = portal_of(government)
     if host is None:
-        raise RuleViolation("REG-12", f"本级政府（{site.institution.government}）门户网站尚未登记，无法发布公告。")
+        raise RuleViolation("REG-12", f"本级政府（{government}）门户网站尚未登记，无法发布公告。")
     return host
 
 

@@ -21,6 +21,10 @@ class Level(models.TextChoices):
     TOWNSHIP = "township", _("乡镇级")
 
 
+# Governments at these levels must have a portal (REG-02) and may never close it (REG-11).
+PORTAL_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
+
+
 class InstitutionKind(models.TextChoices):
     GOVERNMENT = "government", _("人民政府")
     DEPARTMENT = "department", _("政府部门")

@@ -7,9 +7,7 @@ from django.db.models import Q
 from govsites.policy.profiles import active as active_profile
 
 from .errors import RuleViolation
-from .models import Institution, InstitutionKind, Level, Site, SiteType
-
-PORTAL_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY)
+from .models import PORTAL_LEVELS, Institution, InstitutionKind, Level, Site, SiteType
 
 
 def site_type_for(institution: Institution) -> str:

@@ -232,7 +232,7 @@ class ApplyForPermanentOffline(SubmitApplication):
         self.site, self.target, self.safeguards = site, migration_target, (safeguards or "").strip()
 
     def validate(self) -> None:
-        if self.site.site_type == SiteType.PORTAL:
+        if self.site.site_type == SiteType.PORTAL and self.site.institution.level in rules.PORTAL_LEVELS:
             raise RuleViolation("REG-11", "政府门户网站不得关停；改版升级应在确保网站正常运行的情况下进行。")
         self.require_site(self.site, SiteStatus.ONLINE, SiteStatus.TEMPORARILY_OFFLINE, SiteStatus.OUTAGE)
         self.require_no_pending(self.site)

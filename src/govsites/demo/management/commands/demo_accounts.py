@@ -1,0 +1,33 @@
+"""``govsites demo_accounts``: one demo login per role, each run with new one-time passwords."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from ... import accounts
+from ...estate import DemoError
+
+
+class Command(BaseCommand):
+    help = "Ensure one demo account per role and print a new one-time password for each (demo only)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--base-url", default="http://127.0.0.1:8000", help="where the demo is served")
+
+    def handle(self, *args, base_url, **options):
+        try:
+            issued = accounts.issue_all()
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
+        base = base_url.rstrip("/")
+        warning = self.style.WARNING
+        self.stdout.write("")
+        self.stdout.write(warning("【注意】以下为演示账号，仅供本机演示使用，切勿用于生产环境。"))
+        self.stdout.write(warning("密码为本次随机生成的一次性密码，只显示这一次，系统只保存其哈希值；"
+                                  "再次运行会为每个账号生成新密码，旧密码随即失效。"))
+        self.stdout.write("")
+        for line in accounts.table(issued):
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write(f"管理后台：{base}/admin/")
+        self.stdout.write(f"接口说明（OpenAPI）：{base}/api/v1/openapi.json")
+        self.stdout.write(f"接口文档：{base}/api/v1/docs")
+        self.stdout.write("")
