@@ -45,7 +45,7 @@ class Institution(models.Model):
 
     ``parent`` is the superior government for a government, the own government for a
     department, and the parent department for a subordinate unit. ``path`` materialises the
-    chain (``/1/7/42/``) so "everything in this area" is one indexed prefix query.
+    chain (``/000000001/000000007/``) so "everything in this area" is one indexed prefix query.
     """
 
     name = models.CharField(_("机构全称"), max_length=100, unique=True)
@@ -81,7 +81,8 @@ class Institution(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        path = f"{self.parent.path if self.parent_id else '/'}{self.pk}/"
+        # Zero-padded ids so ordering by path is hierarchy order (/…01/…13/ after /…01/…02/).
+        path = f"{self.parent.path if self.parent_id else '/'}{self.pk:09d}/"
         if path != self.path:
             old = self.path
             self.path = path

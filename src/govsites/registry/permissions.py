@@ -50,6 +50,17 @@ def may_file_for(user, institution: Institution) -> bool:
     )
 
 
+def fileable_institutions(user):
+    """Institutions ``user`` may file for: the queryset counterpart of ``permissions.may_file_for``."""
+    condition = Q(pk__in=[])
+    for assignment in assignments(user):
+        if assignment.role == Role.SUPERVISOR:
+            condition |= Q(path__startswith=assignment.institution.path)
+        elif assignment.role in (Role.SITE_MANAGER, Role.INSTITUTION_HEAD):
+            condition |= Q(pk=assignment.institution_id)
+    return Institution.objects.filter(condition)
+
+
 def may_register_sites(user, institution: Institution) -> bool:
     """Record existing sites and institutions directly (bulk onboarding): supervisors and the
     system administrator, who sets the estate up."""

@@ -198,6 +198,7 @@ class ReportOutage(SubmitApplication):
 
     def validate(self) -> None:
         self.require_site(self.site, SiteStatus.ONLINE, SiteStatus.OUTAGE)
+        self.require_no_pending(self.site)
         if self.cause not in OutageCause.values:
             raise ValidationError({"outage_cause": ["请选择断网原因。"]})
         check_period(self.start_date, self.end_date, allow_past=True)
