@@ -29,7 +29,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000}, base_url=live_server.url)
+    context = browser.new_context(
+        locale="en-US", viewport={"width": 1440, "height": 1000}, base_url=live_server.url
+    )
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
@@ -49,10 +51,14 @@ def screenshot(page):
 
 @pytest.fixture
 def log_in(page):
-    """``log_in("province_office")`` signs in through Wagtail's login form (factory password "x")."""
+    """``log_in("province_office")`` signs in through Wagtail's login form (factory password "x").
+
+    The browser asks for English (``en-US``): the platform must still answer in Chinese."""
 
     def sign_in(username, password="x"):
         page.goto("/admin/login/")
+        assert page.locator("html").get_attribute("lang") == "zh-hans"
+        assert "登录" in page.content()
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", password)
         page.click("button[type=submit]")
