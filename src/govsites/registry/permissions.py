@@ -50,15 +50,21 @@ def may_file_for(user, institution: Institution) -> bool:
     )
 
 
-def fileable_institutions(user):
-    """Institutions ``user`` may file for: the queryset counterpart of ``permissions.may_file_for``."""
+def scope(user, prefix: str = "") -> Q:
+    """Rows whose institution (reached through ``prefix``, e.g. ``"institution__"``) lies in the
+    user's role scope: a supervisor's whole area, otherwise the own institution."""
     condition = Q(pk__in=[])
-    for assignment in assignments(user):
-        if assignment.role == Role.SUPERVISOR:
-            condition |= Q(path__startswith=assignment.institution.path)
-        elif assignment.role in (Role.SITE_MANAGER, Role.INSTITUTION_HEAD):
-            condition |= Q(pk=assignment.institution_id)
-    return Institution.objects.filter(condition)
+    for a in assignments(user):
+        if a.role == Role.SUPERVISOR:
+            condition |= Q(**{f"{prefix}path__startswith": a.institution.path})
+        else:
+            condition |= Q(**{f"{prefix}pk": a.institution_id})
+    return condition
+
+
+def fileable_institutions(user):
+    """Institutions ``user`` may file for: the queryset counterpart of :func:`may_file_for`."""
+    return Institution.objects.filter(scope(user))
 
 
 def may_register_sites(user, institution: Institution) -> bool:
@@ -75,42 +81,21 @@ def may_decide(user, step: ApprovalStep) -> bool:
 
 def visible_institutions(user):
     qs = Institution.objects.all()
-    if reads_everything(user):
-        return qs
-    condition = Q(pk__in=[])
-    for a in assignments(user):
-        if a.role == Role.SUPERVISOR:
-            condition |= Q(path__startswith=a.institution.path)
-        else:
-            condition |= Q(pk=a.institution_id)
-    return qs.filter(condition)
+    return qs if reads_everything(user) else qs.filter(scope(user))
 
 
 def visible_sites(user):
     qs = Site.objects.all()
-    if reads_everything(user):
-        return qs
-    condition = Q(pk__in=[])
-    for a in assignments(user):
-        if a.role == Role.SUPERVISOR:
-            condition |= Q(institution__path__startswith=a.institution.path)
-        else:
-            condition |= Q(institution_id=a.institution_id)
-    return qs.filter(condition)
+    return qs if reads_everything(user) else qs.filter(scope(user, "institution__"))
 
 
 def visible_applications(user):
+    """Applications of the user's scope, plus those with a step the user's institutions decide."""
     qs = Application.objects.all()
     if reads_everything(user):
         return qs
-    condition = Q(pk__in=[])
-    for a in assignments(user):
-        if a.role == Role.SUPERVISOR:
-            condition |= Q(institution__path__startswith=a.institution.path)
-        else:
-            condition |= Q(institution_id=a.institution_id)
-        condition |= Q(steps__institution_id=a.institution_id)
-    return qs.filter(condition).distinct()
+    deciding = Q(steps__institution_id__in=[a.institution_id for a in assignments(user)])
+    return qs.filter(scope(user, "institution__") | deciding).distinct()
 
 
 def inbox(user):
