@@ -28,7 +28,7 @@ demo: venv
 
 ## make test: install what the tests need, run the whole suite on SQLite and on PostgreSQL.
 test: venv pg
-	@$(MAKE) --no-print-directory test-sqlite test-postgres
+	@$(MAKE) --no-print-directory lint test-sqlite test-postgres
 
 test-sqlite:
 	$(PYTEST) -n 2 -p no:cacheprovider
@@ -42,3 +42,4 @@ rules: venv pg
 
 lint: venv
 	.venv/bin/ruff check src tests
+	$(PY) -m govsites.manage makemigrations --check --dry-run

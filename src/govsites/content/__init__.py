@@ -1,0 +1,1 @@
+"""Content: the estate's resource library, site columns, editorial workflow, reposting (issue #3)."""
