@@ -40,9 +40,12 @@ def page(browser, live_server):
 
 @pytest.fixture
 def screenshot(page):
-    """``screenshot("registry-list")`` saves the page to docs/screenshots/registry-list.png."""
+    """``screenshot("registry-list")`` saves the page to docs/screenshots/registry-list.png when
+    ``GOVSITES_SCREENSHOTS=1`` (refreshing the docs is a deliberate act, not a test side effect)."""
 
     def take(name, full_page=False):
+        if os.environ.get("GOVSITES_SCREENSHOTS") != "1":
+            return
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
 

@@ -21,6 +21,7 @@ from django.db.models import Count
 from govsites import clock
 from govsites.audit.context import Actor
 from govsites.audit.log import record
+from govsites.content.models import SiteHomePage
 from govsites.registry.models import (
     Announcement,
     Application,
@@ -146,9 +147,17 @@ def generate(scale: str = "small", seed: int = DEFAULT_SEED) -> Summary:
         with clock.frozen(estate.onboarded_at):
             record(ACTOR, estate.province.government, "govsites.demo.estate", reason="生成演示网站群",
                    data={"scale": scale, "seed": seed})
+    # Page trees after the commit, like the registry signals would create them.
+    ensure_content_trees()
     result = summary()
     result.seconds = time.monotonic() - started
     return result
+
+
+def ensure_content_trees() -> None:
+    from govsites.content.sites import ensure_all
+
+    ensure_all()
 
 
 def reset() -> None:
@@ -163,6 +172,8 @@ def reset() -> None:
         root = demo_root()
         if root is not None:
             record(ACTOR, root, "govsites.demo.reset", reason="清空演示网站群")
+        for home in SiteHomePage.objects.all():
+            home.delete()  # the content tree of each site (columns point at special topics)
         for model in (SpecialTopic, Announcement, ArchiveRecord, NationalReport, Application):
             model.objects.all().delete()
         Site.objects.update(migrated_to=None)

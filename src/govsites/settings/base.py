@@ -16,6 +16,7 @@ INSTALLED_APPS = [
     "govsites.audit",
     "govsites.policy",
     "govsites.registry",
+    "govsites.content",
     "govsites.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
