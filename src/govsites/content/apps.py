@@ -7,4 +7,10 @@ class ContentConfig(AppConfig):
     verbose_name = "内容管理"
 
     def ready(self):
+        from wagtail.permissions import register_permission_policy
+
         from . import receivers  # noqa: F401  (connects to the registry's signals)
+        from .models import Item
+        from .permissions import library_permission_policy
+
+        register_permission_policy(Item, library_permission_policy)

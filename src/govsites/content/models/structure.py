@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.models import Page
 
-from .columns import ColumnType
+from ..columns import ColumnType
 
 
 class SiteHomePage(Page):
