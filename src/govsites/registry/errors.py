@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
+
+from govsites.actions import NotAllowed  # noqa: F401  (re-exported: registry callers import it here)
 
 
 class RuleViolation(ValidationError):
@@ -29,14 +31,6 @@ class ConflictError(Exception):
     """The object changed under the caller (e.g. another approver decided the step first)."""
 
     def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-class NotAllowed(PermissionDenied):
-    """The actor's roles do not allow this action on this object."""
-
-    def __init__(self, message: str = "您没有执行此操作的权限。"):
         super().__init__(message)
         self.message = message
 
