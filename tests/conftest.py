@@ -46,3 +46,12 @@ def actor(user, ip="10.0.0.8"):
 @pytest.fixture
 def as_user():
     return actor
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_type_cache():
+    """Transactional tests flush and recreate content types with new ids; never reuse stale ones."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield

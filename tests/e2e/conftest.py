@@ -28,7 +28,8 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
+def page(browser, live_server, migration_rows):
+    """A fresh browser page on the live server."""
     context = browser.new_context(
         locale="en-US", viewport={"width": 1440, "height": 1000}, base_url=live_server.url
     )
@@ -36,6 +37,24 @@ def page(browser, live_server):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def migration_rows(transactional_db):
+    """Rows that migrations create (Wagtail's locale, root page and collection, the admin group):
+    an earlier transactional test's flush removed them, and the live server needs them."""
+    from django.conf import settings
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Collection, Locale, Page
+
+    from govsites.accounts.groups import ensure_admin_users_group
+
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    if Collection.get_first_root_node() is None:
+        Collection.add_root(name="Root")
+    ensure_admin_users_group()
 
 
 @pytest.fixture

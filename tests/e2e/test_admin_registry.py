@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def estate(transactional_db):
+def estate(migration_rows):
     return lifecycle_estate()
 
 

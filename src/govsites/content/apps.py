@@ -12,5 +12,6 @@ class ContentConfig(AppConfig):
         from . import receivers  # noqa: F401  (connects to the registry's signals)
         from .models import Item
         from .permissions import library_permission_policy
+        from .prepublish_receivers import interpretation_unpublished  # noqa: F401  (CON-07 unpublish receiver)
 
         register_permission_policy(Item, library_permission_policy)

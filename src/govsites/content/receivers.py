@@ -1,12 +1,15 @@
-"""Content follows the registry (data flows one way: registry → content)."""
+"""Content follows the registry (data flows one way: registry → content), and publishing an
+important policy gives the subordinate sites their repost duties (CON-03)."""
 
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from wagtail.signals import published
 
 from govsites.registry.models import Site, SpecialTopic
 from govsites.registry.signals import site_changed, site_status_changed
 
-from . import sites
+from . import reposting, sites
+from .models import Item
 
 
 @receiver(site_status_changed, sender=Site)
@@ -26,3 +29,8 @@ def special_topic_column(sender, instance, created, **kwargs):
         from django.db import transaction
 
         transaction.on_commit(lambda: sites.ensure_special_topic_column(instance))
+
+
+@receiver(published, sender=Item)
+def repost_duties_on_publish(sender, instance, **kwargs):
+    reposting.create_duties(instance)

@@ -17,7 +17,11 @@ TREE_STATUSES = [s for s in LIVE_STATUSES if s != SiteStatus.PROPOSED]
 
 
 def site_root() -> Page:
-    return Page.get_first_root_node()
+    """Wagtail's tree root (recreated if a database flush removed the migration-made one)."""
+    root = Page.get_first_root_node()
+    if root is None:
+        root = Page.add_root(instance=Page(title="Root", slug="root", live=True))
+    return root
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 """Content models: site structure (pages), the estate library (snippets), memberships."""
 
+from .counters import IndexCounter
 from .library import InterpretationLink, Item, ItemKind, Placement, RepostDuty, ResponseKind, Validity
 from .membership import ColumnResponsibility, SiteMembership, SiteRole, SiteWorkflow
 from .review import ConfidentialityReviewTask, ContentReviewTask
@@ -10,6 +11,7 @@ __all__ = [
     "ColumnResponsibility",
     "ConfidentialityReviewTask",
     "ContentReviewTask",
+    "IndexCounter",
     "InterpretationLink",
     "Item",
     "ItemKind",

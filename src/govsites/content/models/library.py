@@ -103,9 +103,24 @@ class Item(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
             models.Index(fields=["kind", "live", "-published_on"], name="item_kind_live_pub"),
         ]
         permissions = [("publish_item", "Can publish library items")]
+        constraints = [
+            # CON-10: an index number identifies one document of its site.
+            models.UniqueConstraint(
+                fields=["owning_site", "index_number"],
+                condition=~models.Q(index_number=""),
+                name="unique_item_index_number_per_site",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def archive_banner(self) -> str | None:
+        """REG-15: the notice an archived item shows wherever it is placed."""
+        if self.archived_on is None:
+            return None
+        return f"已归档\u3000归档时间：{self.archived_on:%Y-%m-%d}"
 
     def get_workflow(self):
         """The owning site's (or the item's column's) configured workflow, else the model default."""
@@ -119,6 +134,18 @@ class Item(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
             if w.workflow.active
         }
         return rows.get(column_id) or rows.get(None) or self.get_default_workflow()
+
+    def publish(self, revision, user=None, **kwargs):
+        """Refuse a revision with a blocking pre-publish problem (CON-05/06/07/09/10, REG-15).
+
+        Every publish path — the end of a workflow, scheduled go-live, ``revision.publish()`` —
+        arrives here, so the check runs before Wagtail writes anything; the raised
+        ``RuleViolation`` rolls back the surrounding approval as well.
+        """
+        from govsites.content.prepublish import ensure_publishable
+
+        ensure_publishable(revision)
+        return super().publish(revision, user=user, **kwargs)
 
 
 class Placement(models.Model):
@@ -146,6 +173,19 @@ class Placement(models.Model):
     @property
     def shows_source(self) -> bool:
         return self.site_id != self.item.owning_site_id
+
+    @property
+    def source_name(self) -> str:
+        """CON-04: the original site's name, computed (there is no field to edit it away)."""
+        from ..reposting import source_of
+
+        return source_of(self).name
+
+    @property
+    def source_url(self) -> str:
+        from ..reposting import source_of
+
+        return source_of(self).url
 
 
 class InterpretationLink(models.Model):
