@@ -147,17 +147,9 @@ def generate(scale: str = "small", seed: int = DEFAULT_SEED) -> Summary:
         with clock.frozen(estate.onboarded_at):
             record(ACTOR, estate.province.government, "govsites.demo.estate", reason="生成演示网站群",
                    data={"scale": scale, "seed": seed})
-    # Page trees after the commit, like the registry signals would create them.
-    ensure_content_trees()
     result = summary()
     result.seconds = time.monotonic() - started
     return result
-
-
-def ensure_content_trees() -> None:
-    from govsites.content.sites import ensure_all
-
-    ensure_all()
 
 
 def reset() -> None:
