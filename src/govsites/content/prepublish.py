@@ -162,19 +162,7 @@ def _disclosure(item: Item) -> list[Problem]:
     allocated when the item is saved, so a policy reaching publication has one)."""
     if item.kind != ItemKind.POLICY:
         return []
-    published = clock.local(item.published_on).date() if item.published_on else clock.today()
-    data = {
-        "title": item.title,
-        "index_number": item.index_number,
-        "issuing_body": item.issuing_body,
-        "document_number": item.document_number,
-        "date_written": item.written_on,
-        "date_published": published,
-        "subject": item.subject,
-        "validity": item.validity,
-        "validity_date": item.validity_changed_on,
-        "superseded_by_title": item.superseded_by,
-    }
+    data = item.disclosure_values()
     try:
         validate_metadata(data, pattern=profiles.active().get("content.index_pattern"), today=clock.today())
     except ValidationError as error:

@@ -242,18 +242,9 @@ def _check_policy(item: Item, data: dict, problems: Problems, reported: set[str]
     """CON-10: the disclosure metadata block, normalised onto the item; a blank index number is
     allocated at save time from the counter of its scope."""
     title, number = _superseded(item, data)
-    published = clock.local(item.published_on).date() if isinstance(item.published_on, dt.datetime) else None
     values = {
-        "title": item.title,
-        "index_number": item.index_number,
-        "issuing_body": item.issuing_body,
+        **item.disclosure_values(),
         "org_code": data.get("org_code"),
-        "document_number": item.document_number,
-        "date_written": item.written_on,
-        "date_published": published or clock.today(),
-        "subject": item.subject,
-        "validity": item.validity or Validity.VALID,
-        "validity_date": item.validity_changed_on,
         "superseded_by_title": title,
         "superseded_by_number": number,
     }

@@ -122,6 +122,23 @@ class Item(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
             return None
         return f"已归档\u3000归档时间：{self.archived_on:%Y-%m-%d}"
 
+    def disclosure_values(self) -> dict:
+        """The CON-10 metadata block in the shape ``content.disclosure.metadata`` validates; one
+        mapping for the save-time check and the publish-time check."""
+        published = clock.local(self.published_on).date() if self.published_on else clock.today()
+        return {
+            "title": self.title,
+            "index_number": self.index_number,
+            "issuing_body": self.issuing_body,
+            "document_number": self.document_number,
+            "date_written": self.written_on,
+            "date_published": published,
+            "subject": self.subject,
+            "validity": self.validity or Validity.VALID,
+            "validity_date": self.validity_changed_on,
+            "superseded_by_title": self.superseded_by,
+        }
+
     def get_workflow(self):
         """The owning site's (or the item's column's) configured workflow, else the model default."""
         from .membership import SiteWorkflow
