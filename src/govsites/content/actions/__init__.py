@@ -11,20 +11,24 @@ from .base import ACTION_LABELS, ContentAction
 from .items import (
     ArchiveColumn,
     ArchiveItem,
+    CancelScheduledPublish,
     CreateItem,
     DecideReview,
     EditItem,
     LockItem,
+    PublishItem,
     RevertItem,
     SubmitItem,
     UnlockItem,
     UnpublishItem,
 )
+from .reposting import RepostItem
 
 __all__ = [
     "ACTION_LABELS",
     "ArchiveColumn",
     "ArchiveItem",
+    "CancelScheduledPublish",
     "ConflictError",
     "ContentAction",
     "CreateItem",
@@ -32,6 +36,8 @@ __all__ = [
     "EditItem",
     "LockItem",
     "NotAllowed",
+    "PublishItem",
+    "RepostItem",
     "RevertItem",
     "RuleViolation",
     "SubmitItem",

@@ -16,6 +16,8 @@ ACTION_LABELS = {
     "content.item.submit": "提交审核",
     "content.item.approve": "审核通过",
     "content.item.reject": "退回修改",
+    "content.item.publish": "发布信息",
+    "content.item.unschedule": "取消定时发布",
     "content.item.unpublish": "撤下信息",
     "content.item.archive": "信息归档",
     "content.column.archive": "栏目归档",

@@ -43,6 +43,7 @@ from ..models import (
 )
 from ..models.library import InterpretationForm, ResponseKind
 from ..permissions import library_permission_policy, memberships, sites_for
+from ..richtext import clean_body
 from .base import ContentAction, duplicate_index_number
 
 #: Item fields people set through create and edit; everything else is kept by the system.
@@ -156,6 +157,8 @@ def _moment(value, name: str):
 def _coerce(name: str, value):
     """``value`` as the item field ``name`` stores it; a bad value is an error on that field."""
     model_field = Item._meta.get_field(name)
+    if name == "body":
+        return clean_body("" if value is None else str(value))
     if isinstance(model_field, (models.CharField, models.TextField)):
         return "" if value is None else str(value).strip()
     if name in MOMENT_FIELDS:
@@ -507,12 +510,16 @@ class EditItem(ItemAction):
         return draft
 
 
-def revision_data(revision: Revision) -> dict:
-    """The editable content of an earlier revision, in the shape :class:`EditItem` takes."""
-    old = revision.as_object()
-    data = {name: getattr(old, name) for name in EDITABLE_FIELDS}
-    data["superseded_by_title"], data["superseded_by_number"] = _superseded(old, {})
+def editable_data(item: Item) -> dict:
+    """An item's editable content in the shape :class:`EditItem` takes (forms start from it)."""
+    data = {name: getattr(item, name) for name in EDITABLE_FIELDS}
+    data["superseded_by_title"], data["superseded_by_number"] = _superseded(item, {})
     return data
+
+
+def revision_data(revision: Revision) -> dict:
+    """The editable content of an earlier revision."""
+    return editable_data(revision.as_object())
 
 
 class RevertItem(EditItem):
@@ -655,6 +662,53 @@ class UnpublishItem(ItemAction):
         return current
 
 
+class PublishItem(ItemAction):
+    """Publish the latest revision now: after an approval scheduled for later, or to put back an
+    unpublished item. Only a revision that passed both reviews goes live (CON-09, checked in
+    ``Item.publish``), so this never shortcuts the workflow."""
+
+    def check_permission(self) -> bool:
+        return self.may("publish")
+
+    def perform(self) -> Item:
+        current = locked_row(self.item)
+        require_not_archived(current, "发布")
+        revision = current.latest_revision
+        if revision is None:
+            raise ConflictError("该信息没有可发布的版本。")
+        if current.live and current.live_revision_id == revision.pk:
+            raise ConflictError("该信息的最新版本已经发布，无需重复发布。")
+        revision.approved_go_live_at = None
+        revision.save(update_fields=["approved_go_live_at"])
+        # Publishing now means now, whatever go-live time the approved revision carried.
+        current.go_live_at = None
+        revision.content["go_live_at"] = None
+        revision.save(update_fields=["content"])
+        revision.publish(user=self.user, log_action=False, skip_permission_checks=True)
+        current.refresh_from_db()
+        self.audit(current, "content.item.publish", data={"revision": revision.pk})
+        self.item = current
+        return current
+
+
+class CancelScheduledPublish(ItemAction):
+    """Withdraw an approved revision's scheduled go-live (it stays approved; publish it later)."""
+
+    def check_permission(self) -> bool:
+        return self.may("publish") or self.may("change")
+
+    def perform(self) -> Item:
+        current = locked_row(self.item)
+        scheduled = current.revisions.exclude(approved_go_live_at=None)
+        when = scheduled.values_list("approved_go_live_at", flat=True).first()
+        if when is None:
+            raise ConflictError("该信息没有定时发布安排。")
+        scheduled.update(approved_go_live_at=None)
+        self.audit(current, "content.item.unschedule", data={"go_live_at": when.isoformat()})
+        self.item = current
+        return current
+
+
 def archive_items(action: ContentAction, items, today: dt.date) -> list[Item]:
     """REG-15: mark items archived. They stay live wherever they are placed, but any review in
     progress is withdrawn and scheduled publishing or expiry is cleared, so nothing changes them."""
@@ -755,10 +809,12 @@ class UnlockItem(ItemAction):
 __all__ = [
     "ArchiveColumn",
     "ArchiveItem",
+    "CancelScheduledPublish",
     "CreateItem",
     "DecideReview",
     "EditItem",
     "LockItem",
+    "PublishItem",
     "RevertItem",
     "SubmitItem",
     "UnlockItem",

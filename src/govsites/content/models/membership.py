@@ -31,6 +31,13 @@ class SiteMembership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.site}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Working on a site means working in the admin: join the group that may log in.
+        from govsites.accounts.groups import ensure_admin_users_group
+
+        self.user.groups.add(ensure_admin_users_group())
+
 
 class ColumnResponsibility(models.Model):
     """A named person responsible for a column's review (overrides the site's reviewers there)."""
