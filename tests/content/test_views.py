@@ -86,8 +86,6 @@ def test_create_policy_through_the_form_allocates_index_and_audits(client, desk)
     url = reverse("content:create", args=[desk.policies_a.pk, ItemKind.POLICY])
     assert client.get(url).status_code == 200
     response = client.post(url, POLICY)
-    if response.status_code != 302:
-        import sys; sys.path.insert(0, "/tmp"); import dbg; dbg.dump(response)
     assert response.status_code == 302
     item = Item.objects.get(title=POLICY["title"])
     assert item.index_number.startswith("000014349/2026-")
