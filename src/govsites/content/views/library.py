@@ -16,6 +16,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from govsites.registry.models import Site
 
 from .. import listing
+from ..actions.staffing import manages_site
 from ..disclosure import classification
 from ..models import ColumnPage, ItemKind, Placement, SiteHomePage
 from ..permissions import memberships, sites_for
@@ -144,6 +145,9 @@ class SitesView(ContentViewMixin, WagtailAdminTemplateMixin, TemplateView):
                 "pk", "title", "path", "depth", "column_type", "live"
             ):
                 columns.setdefault(column.path[: len(homes[0].path)], []).append(column)
-        context["sites"] = [(home, columns.get(home.path, [])) for home in homes]
+        user = self.request.user
+        context["sites"] = [
+            (home, columns.get(home.path, []), manages_site(user, home.registry_site)) for home in homes
+        ]
         context["q"] = q
         return context
