@@ -56,7 +56,18 @@ def test_one_account_per_role_with_work_waiting(demo, db):
     assert users["demo-admin"].is_superuser and all(u.display_name for u in users.values())
     roles = {name: list(u.role_assignments.values_list("role", flat=True)) for name, u in users.items()}
     assert roles == {"demo-admin": [], "demo-province": [Role.SUPERVISOR], "demo-city": [Role.SUPERVISOR],
-                     "demo-head": [Role.INSTITUTION_HEAD], "demo-manager": [Role.SITE_MANAGER]}
+                     "demo-head": [Role.INSTITUTION_HEAD], "demo-manager": [Role.SITE_MANAGER],
+                     "demo-editor": [], "demo-reviewer": [], "demo-secrecy": [], "demo-city-editor": []}
+    site_roles = {name: list(u.site_memberships.values_list("site__institution__name", "role"))
+                  for name, u in users.items() if name.startswith(("demo-editor", "demo-reviewer", "demo-secrecy",
+                                                                   "demo-city-editor"))}
+    province = estate.demo_root().name
+    assert site_roles["demo-editor"] == [(province, "editor")]
+    assert site_roles["demo-reviewer"] == [(province, "reviewer")]
+    assert site_roles["demo-secrecy"] == [(province, "confidentiality_reviewer")]
+    [(city, role)] = site_roles["demo-city-editor"]
+    assert role == "editor" and city != province
+    assert not any(users[name].is_superuser for name in site_roles)
     assert users["demo-province"].role_assignments.get().institution == estate.demo_root()
     for name in ("demo-province", "demo-city", "demo-head"):
         assert inbox(users[name]).exists(), name

@@ -21,6 +21,7 @@ from django.db import transaction
 from govsites.accounts.models import Role, RoleAssignment
 from govsites.audit.context import Actor
 from govsites.audit.log import record
+from govsites.content.models import SiteMembership, SiteRole
 from govsites.registry.models import (
     LIVE_STATUSES,
     ApprovalStep,
@@ -44,7 +45,13 @@ class DemoAccount:
     username: str
     title: str  # the role as the table shows it
     display_name: str  # "" for the institution head: named after the head of the institution
-    role: str | None  # None: the system administrator (superuser)
+    role: str | None  # a registry role; None and no site role: the system administrator
+    site_role: str | None = None  # a content role on a portal (see ``_site``)
+    portal: str = "province"  # whose portal: "province" or "city" (the capital)
+
+    @property
+    def superuser(self) -> bool:
+        return self.role is None and self.site_role is None
 
 
 ACCOUNTS = [
@@ -53,6 +60,10 @@ ACCOUNTS = [
     DemoAccount("demo-city", "市级主管单位管理员", "顾明哲", Role.SUPERVISOR),
     DemoAccount("demo-head", "单位主要负责人", "", Role.INSTITUTION_HEAD),
     DemoAccount("demo-manager", "网站管理员", "周晓雯", Role.SITE_MANAGER),
+    DemoAccount("demo-editor", "省政府门户网站编辑", "许清和", None, SiteRole.EDITOR),
+    DemoAccount("demo-reviewer", "省政府门户网站内容审核人", "陈書衡", None, SiteRole.REVIEWER),
+    DemoAccount("demo-secrecy", "省政府门户网站保密审查人", "韩静远", None, SiteRole.CONFIDENTIALITY_REVIEWER),
+    DemoAccount("demo-city-editor", "市政府门户网站编辑", "叶知秋", None, SiteRole.EDITOR, "city"),
 ]
 
 
@@ -108,21 +119,41 @@ def issue(account: DemoAccount, root: Institution) -> Issued:
     institution = held.institution if held else _target(account, root)
     user.display_name = account.display_name or (institution.head_name if institution else "") or "演示用户"
     user.is_active = True
-    user.is_superuser = user.is_staff = account.role is None
+    user.is_superuser = user.is_staff = account.superuser
     password = generate_password(user)
     user.set_password(password)
     user.save()
     if account.role and not held:
         RoleAssignment.objects.create(user=user, role=account.role, institution=institution)
+    if account.site_role:
+        site = portal_of(account.portal, root)
+        SiteMembership.objects.get_or_create(user=user, site=site, role=account.site_role)
+        institution = site.institution
     record(Actor.cli(None), user, "govsites.demo.account", reason="demo_accounts：设置新的一次性演示密码")
-    return Issued(account, user, password, institution.name if institution else "全部（超级用户）")
+    scope = institution.name if institution else "全部（超级用户）"
+    if account.site_role:
+        scope = f"{portal_of(account.portal, root).name}（{SiteRole(account.site_role).label}）"
+    return Issued(account, user, password, scope)
+
+
+def capital_of(root: Institution) -> Institution | None:
+    return Institution.objects.filter(parent=root, kind=InstitutionKind.GOVERNMENT).order_by("division_code").first()
+
+
+def portal_of(which: str, root: Institution) -> Site:
+    """The province's portal, or the capital city's: where the demo's editors work."""
+    government = root if which == "province" else capital_of(root)
+    site = Site.objects.filter(institution=government, status__in=LIVE_STATUSES, hosted=True).order_by("pk").first()
+    if site is None:
+        raise DemoError(f"演示网站群中没有{government.name}的门户网站。")
+    return site
 
 
 def _target(account: DemoAccount, root: Institution) -> Institution | None:
     """Where a new demo account holds its role: where the demo has work waiting for it."""
     if account.role is None:
         return None
-    capital = Institution.objects.filter(parent=root, kind=InstitutionKind.GOVERNMENT).order_by("division_code").first()
+    capital = capital_of(root)
     if account.username == "demo-province":
         return root
     if account.username == "demo-city":
