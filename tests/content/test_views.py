@@ -209,3 +209,25 @@ def test_interpretation_links_to_a_chosen_policy(client, desk):
     chooser = client.get(reverse("item_chooser:choose") + "?kind=policy")
     assert chooser.status_code == 200 and "被解读的政策" in text_of(chooser)
     assert "一图读懂" not in text_of(chooser)
+
+
+@pytest.mark.rule("CON-03")
+def test_supervisor_sees_late_and_missing_reposts_per_site(client, desk, clock, estate):
+    import datetime as dt
+
+    from govsites import clock as govclock
+
+    item = draft(desk.a, desk.policies_a, desk.editor_a, title="须转载的重要政策", kind=ItemKind.ARTICLE,
+                 is_important_policy=True)
+    from wagtail.models import Workflow
+
+    Workflow.objects.get(name="内容审核+保密审查").start(item, desk.editor_a)
+    item.refresh_from_db()
+    decide(item, desk.reviewer_a)
+    decide(item, desk.secrecy_a)
+    clock.set(govclock.now() + dt.timedelta(hours=13))  # past Shanxi's 12 hours
+    login(client, estate.city_office)
+    page = client.get(reverse("content:repost_report")).content.decode()
+    assert desk.b.name in page and "未转载：须转载的重要政策" in page
+    login(client, desk.editor_a)
+    assert client.get(reverse("content:repost_report")).status_code == 403

@@ -20,6 +20,13 @@ def register_item_chooser():
     return item_chooser_viewset
 
 
+class SupervisorMenuItem(MenuItem):
+    def is_shown(self, request):
+        from govsites.registry.views.base import is_supervisor
+
+        return is_supervisor(request.user)
+
+
 class ContentMenuItem(SubmenuMenuItem):
     def is_shown(self, request):
         from .views.base import works_on_content
@@ -34,6 +41,7 @@ def register_content_menu():
         MenuItem(_("新建信息"), reverse_lazy("content:new"), icon_name="plus", order=200),
         MenuItem(_("信息资源库"), reverse_lazy("content:library"), icon_name="list-ul", order=300),
         MenuItem(_("栏目管理"), reverse_lazy("content:sites"), icon_name="folder-open-inverse", order=400),
+        SupervisorMenuItem(_("转载督查"), reverse_lazy("content:repost_report"), icon_name="warning", order=500),
     ])
     return ContentMenuItem(_("信息发布"), menu, name="content", icon_name="doc-full-inverse", order=140)
 

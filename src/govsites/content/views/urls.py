@@ -16,6 +16,7 @@ from .items import (
     RepostView,
 )
 from .library import ColumnView, LibraryView, SitesView
+from .repost_report import RepostReportView
 from .staff import SiteStaffView
 
 app_name = "content"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("", EditorHomeView.as_view(), name="home"),
     path("library/", LibraryView.as_view(), name="library"),
     path("sites/", SitesView.as_view(), name="sites"),
+    path("reposts/", RepostReportView.as_view(), name="repost_report"),
     path("sites/<int:pk>/staff/", SiteStaffView.as_view(), name="staff"),
     path("columns/<int:pk>/", ColumnView.as_view(), name="column"),
     path("new/", NewItemView.as_view(), name="new"),
