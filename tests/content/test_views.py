@@ -16,6 +16,7 @@ from govsites.content.models import InterpretationLink, Item, ItemKind, Placemen
 from tests.content.library_helpers import column, draft, member, site_workflow, two_step_workflow
 from tests.content.test_review import decide
 
+
 def editor_state(*paragraphs: str) -> str:
     """What Draftail posts for plain paragraphs."""
     blocks = [
