@@ -232,3 +232,15 @@ def test_supervisor_sees_late_and_missing_reposts_per_site(client, desk, clock, 
     assert desk.b.name in page and "未转载：须转载的重要政策" in page
     login(client, desk.editor_a)
     assert client.get(reverse("content:repost_report")).status_code == 403
+
+
+def test_dashboard_shows_the_content_summary_to_a_reviewer_with_work(client, desk):
+    item = draft(desk.a, desk.policies_a, desk.editor_a, title="待审的通知", kind=ItemKind.ARTICLE)
+    login(client, desk.editor_a)
+    client.post(reverse("content:operation", args=[item.pk, "submit"]))
+    login(client, desk.reviewer_a)
+    page = client.get(reverse("wagtailadmin_home"))
+    assert page.status_code == 200
+    assert "content-summary-title" in page.content.decode()
+    login(client, desk.editor_a)
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200

@@ -46,8 +46,14 @@ def register_content_menu():
     return ContentMenuItem(_("信息发布"), menu, name="content", icon_name="doc-full-inverse", order=140)
 
 
+#: Wagtail's own workflow panels assume every moderated object is a page or a registered snippet;
+#: library items are neither (their screens are ours), and page workflows are not used here.
+REPLACED_PANELS = {"workflow_objects_to_moderate", "user_objects_in_workflow_moderation"}
+
+
 @hooks.register("construct_homepage_panels")
 def add_content_panel(request, panels):
     from .views.home import EditorSummaryPanel
 
+    panels[:] = [panel for panel in panels if getattr(panel, "name", "") not in REPLACED_PANELS]
     panels.append(EditorSummaryPanel())
