@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +20,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from wagtail.api.v3.auth import BearerTokenAuth
 
+from govsites.content.api import router as content_router
 from govsites.registry.api import router as registry_router
 from govsites.registry.errors import ConflictError, NotAllowed, messages_of, rule_of
 
@@ -49,6 +50,7 @@ api = NinjaAPI(
     auth=PlatformTokenAuth(),
 )
 api.add_router("/registry/", registry_router)
+api.add_router("/content/", content_router)
 
 
 def error_response(request, status: int, detail: str, *, rule: str | None = None, errors=None):
@@ -75,6 +77,11 @@ def permission_denied(request, exc: PermissionDenied):
 @api.exception_handler(Http404)
 def not_found(request, exc: Http404):
     return error_response(request, 404, str(exc) if exc.args else _("未找到请求的对象。"))
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request, exc: RequestDataTooBig):
+    return error_response(request, 413, _("请求内容过大，超过了平台允许的上限。正文较长的请拆分，文件请作为附件上传。"))
 
 
 @api.exception_handler(ConflictError)

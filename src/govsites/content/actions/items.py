@@ -600,7 +600,16 @@ class DecideReview(ItemAction):
         return task_state
 
     def stale_message(self) -> str:
-        decided = TaskState.objects.filter(pk=self.task_state_id).select_related("finished_by", "task").first()
+        # Only a step of this item's own workflows: an id from elsewhere reveals nothing.
+        decided = (
+            TaskState.objects.filter(
+                pk=self.task_state_id,
+                workflow_state__base_content_type=self.item.get_base_content_type(),
+                workflow_state__object_id=str(self.item.pk),
+            )
+            .select_related("finished_by", "task")
+            .first()
+        )
         if decided is None:
             return "该信息当前没有待审核的步骤（可能已被他人处理或已撤回），您的决定未生效，请刷新后查看。"
         by = f"已由{_who(decided.finished_by)}" if decided.finished_by_id else "已"
@@ -609,8 +618,9 @@ class DecideReview(ItemAction):
         )
 
     def check_permission(self) -> bool:
-        # People outside the owning site learn nothing about its drafts, not even that they are stale.
-        if not self.may("view"):
+        # People outside the owning site learn nothing about its reviews (a live item is readable
+        # by all, its review steps are not), not even that they are stale.
+        if self.item.owning_site_id not in memberships(self.user) or not self.may("view"):
             return False
         self.task_state = self.open_task_state(self.item)
         task = self.task_state.task.specific

@@ -162,7 +162,13 @@ class Item(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
         from govsites.content.prepublish import ensure_publishable
 
         ensure_publishable(revision)
-        return super().publish(revision, user=user, **kwargs)
+        result = super().publish(revision, user=user, **kwargs)
+        if self.live and self.published_on is None:
+            # The publication date shown with the item (CON-10 发布日期): the first publication,
+            # unless the editor gave one; a later re-publish keeps it.
+            self.published_on = self.first_published_at or clock.now()
+            Item.objects.filter(pk=self.pk).update(published_on=self.published_on)
+        return result
 
 
 class Placement(models.Model):
