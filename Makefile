@@ -23,6 +23,7 @@ demo: venv
 	@$(PY) -m govsites.manage content_trees
 	@$(PY) -m govsites.manage demo_accounts --base-url http://127.0.0.1:$(PORT)
 	@$(PY) -m govsites.manage demo_content
+	@$(PY) -m govsites.manage media_sync
 	@$(PY) -m govsites.manage collectstatic --noinput -v 0
 	@echo "Serving on http://127.0.0.1:$(PORT)/admin/ (Ctrl-C to stop)"
 	@.venv/bin/gunicorn govsites.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \

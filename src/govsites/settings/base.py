@@ -17,6 +17,7 @@ INSTALLED_APPS = [
     "govsites.policy",
     "govsites.registry",
     "govsites.content",
+    "govsites.media",
     "govsites.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -107,7 +108,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 WAGTAIL_SITE_NAME = "政府网站集约化平台"
 WAGTAILADMIN_BASE_URL = "http://127.0.0.1:8000"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+
+# Images and documents of the library, one collection per site (govsites.media, docs/media.md).
+WAGTAILIMAGES_IMAGE_MODEL = "media.SiteImage"
+WAGTAILDOCS_DOCUMENT_MODEL = "media.SiteDocument"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "govsites.media.forms.SiteImageForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "govsites.media.forms.SiteDocumentForm"
+# No SVG (it can carry scripts) and no AVIF/HEIC (not every visitor's browser shows them).
+WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "gif", "webp"]
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 64_000_000
+# Each extension's content is checked too (govsites.media.validators.DOCUMENT_FORMATS).
+WAGTAILDOCS_EXTENSIONS = ["pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "et", "txt", "csv", "zip"]
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
+# Every download goes through Wagtail's serve view, where internal documents are checked.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 LOGIN_URL = "wagtailadmin_login"
 
