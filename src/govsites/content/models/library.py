@@ -188,7 +188,11 @@ class Placement(models.Model):
         verbose_name = _("信息使用")
         verbose_name_plural = _("信息使用")
         constraints = [models.UniqueConstraint(fields=["item", "column"], name="unique_item_in_column")]
-        indexes = [models.Index(fields=["column", "-placed_at"], name="placement_column_recent")]
+        indexes = [
+            models.Index(fields=["column", "-placed_at"], name="placement_column_recent"),
+            # the column listing's keyset pages (newest placement id first)
+            models.Index(fields=["column", "-id"], name="placement_column_keyset"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.item} @ {self.column}"
