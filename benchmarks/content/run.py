@@ -99,10 +99,22 @@ def machine_facts() -> dict:
             settings[name] = cur.fetchone()[0]
         cur.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cur.fetchone()[0]
+    import subprocess
+
     import django
     import wagtail
 
+    def git(*args):
+        try:
+            return subprocess.run(["git", *args], cwd=common.PROJECT, capture_output=True, text=True,  # noqa: S603, S607
+                                  timeout=10).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return "?"
+
+    changed = len([line for line in git("status", "--porcelain", "src").splitlines() if line.strip()])
     return {
+        "code": f"commit {git('rev-parse', '--short', 'HEAD')}"
+                + (f" + uncommitted changes in {changed} files under src/" if changed else ""),
         "cpu": model.group(1).strip() if model else platform.processor(),
         "cores": os.cpu_count(),
         "memory_gib": round(int(mem.group(1)) / 1024 / 1024, 1) if mem else None,
@@ -386,6 +398,7 @@ def write_results(results, facts, args, started_load, ended_load, generation, su
         f"- CPU: {facts['cpu']}, {facts['cores']} cores; memory {facts['memory_gib']} GiB; Linux {facts['kernel']}",
         f"- {facts['postgresql']} (same machine, private cluster `benchmarks/content/pg.sh`): "
         + ", ".join(f"{k}={v}" for k, v in facts["pg_settings"].items()),
+        f"- code measured: {facts.get('code', '?')}",
         f"- Python {facts['python']}, Django {facts['django']}, Wagtail {facts['wagtail']}; "
         f"database size {facts['database_size']}",
         f"- load average before / after the run: {started_load} / {ended_load} (other work shared the machine "
