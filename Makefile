@@ -1,17 +1,21 @@
 # govsites — the two commands are `make demo` and `make test` (see README.md).
 PORT ?= 8000
+FRONT_PORT ?= 8001
 SCALE ?= small
 PY := .venv/bin/python
 PYTEST := $(PY) -m pytest
 PG_URL = $(shell scripts/pg.sh url)
 
-.PHONY: venv demo test test-sqlite test-postgres rules lint system-deps pg
+.PHONY: venv demo test test-sqlite test-postgres rules lint system-deps node-deps pg
 
 venv:
 	@scripts/bootstrap.sh
 
 system-deps:
 	@scripts/system-deps.sh
+
+node-deps:
+	@scripts/node-deps.sh
 
 pg: system-deps
 	@scripts/pg.sh start
@@ -25,12 +29,16 @@ demo: venv
 	@$(PY) -m govsites.manage demo_content
 	@$(PY) -m govsites.manage media_sync
 	@$(PY) -m govsites.manage collectstatic --noinput -v 0
-	@echo "Serving on http://127.0.0.1:$(PORT)/admin/ (Ctrl-C to stop)"
-	@.venv/bin/gunicorn govsites.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
+	@$(PY) -m govsites.manage publish --all
+	@echo "Admin on http://127.0.0.1:$(PORT)/admin/ ; published sites on http://127.0.0.1:$(FRONT_PORT)/ (Ctrl-C stops all)"
+	@trap 'kill 0' INT TERM EXIT; \
+		$(PY) -m govsites.manage front_serve --port $(FRONT_PORT) & \
+		$(PY) -m govsites.manage publish --watch & \
+		.venv/bin/gunicorn govsites.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --log-level warning
 
 ## make test: install what the tests need, run the whole suite on SQLite and on PostgreSQL.
-test: venv pg
+test: venv pg node-deps
 	@$(MAKE) --no-print-directory lint test-sqlite test-postgres
 
 test-sqlite:
@@ -40,7 +48,7 @@ test-postgres:
 	DATABASE_URL=$(PG_URL) $(PYTEST) -n 2 -p no:cacheprovider -m "not e2e"
 
 ## make rules: run the rule-marked tests and write build/rules-report.json.
-rules: venv pg
+rules: venv pg node-deps
 	$(PYTEST) -m rule -p no:cacheprovider --rules-report=build/rules-report.json
 
 lint: venv

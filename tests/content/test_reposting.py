@@ -12,7 +12,7 @@ from govsites.actions import NotAllowed
 from govsites.audit.models import AuditLogEntry
 from govsites.content.actions.reposting import RepostItem
 from govsites.content.columns import ColumnType
-from govsites.content.models import Placement, RepostDuty, SiteRole
+from govsites.content.models import Item, Placement, RepostDuty, SiteRole
 from govsites.content.reposting import Source, canonical_url, late_and_missing, source_of, to_repost
 from govsites.registry.errors import ConflictError, RuleViolation
 from govsites.registry.models import SiteStatus
@@ -123,7 +123,9 @@ def test_one_action_reposts_with_the_source_and_fulfils_the_duty(estate, portal,
     assert duty.placement == placement and duty.fulfilled_at == START + dt.timedelta(hours=2) and not duty.late
     assert not to_repost(county).exists()
     assert placement.shows_source
-    assert source_of(placement) == Source("青岚市人民政府", f"https://www.qinglan.gov.cn/zcwj/{item.pk}/")
+    published = govclock.local(Item.objects.get(pk=item.pk).published_on)
+    address = f"https://www.qinglan.gov.cn/zcwj/{published:%Y%m}/t{published:%Y%m%d}_{item.pk}.html"
+    assert source_of(placement) == Source("青岚市人民政府", address)  # the page the publisher renders
     source = source_of(placement)
     assert (placement.source_name, placement.source_url) == (source.name, source.url)
     entry = AuditLogEntry.objects.get(action="content.item.repost")

@@ -165,21 +165,20 @@ def source_of(placement: Placement) -> Source:
 
 
 def canonical_url(item: Item) -> str:
-    """The item's address on its owning site: ``https://<domain>/<own column path>/<item id>/``.
+    return canonical_url_of(item.pk, item.owning_site_id)
 
-    A placeholder shape until the publishing issue renders items; it only depends on the owning
-    site's domain and the column the item first got on its own site. Each site tree sits right
-    under the Wagtail root (``sites.ensure_site_tree``), so the path below the home page is the
-    column's ``url_path`` without its first segment.
-    """
-    domain = item.owning_site.domain
-    if not domain:
-        return ""
-    own = (
-        Placement.objects.filter(item=item, site_id=item.owning_site_id)
-        .select_related("column")
-        .order_by("placed_at", "pk")
-        .first()
+
+def canonical_url_of(item_id: int, owning_site_id: int) -> str:
+    """CON-04: the item's published address on its own site — the page the publisher renders for
+    its first placement there (``govsites.publishing.paths.item_page``); '' before the item was
+    published or while its site has no domain."""
+    from govsites.publishing import paths
+
+    first = (
+        Placement.objects.filter(item_id=item_id, site_id=owning_site_id)
+        .order_by("pk").values_list("column__url_path", "item__published_on", "site__domain").first()
     )
-    segments = own.column.url_path.strip("/").split("/")[1:] if own is not None else ["items"]
-    return f"https://{domain}/{'/'.join([*segments, str(item.pk)])}/"
+    if first is None or not first[2] or first[1] is None:
+        return ""
+    url_path, published, domain = first
+    return f"https://{domain}/{paths.item_page(paths.column_dir(url_path), item_id, clock.local(published))}"

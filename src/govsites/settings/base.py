@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "govsites.registry",
     "govsites.content",
     "govsites.media",
+    "govsites.publishing",
     "govsites.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -145,6 +146,8 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 GOVSITES_POLICY_PROFILE = "national"
 # Where the national reporting system adapter sends reports (see govsites.registry.reporting).
 GOVSITES_NATIONAL_REPORTER = "govsites.registry.reporting.LocalNationalReporter"
+# The built-in front server (`govsites front_serve`) the publishing admin links each site to; "" = none.
+GOVSITES_FRONT_PREVIEW_URL = ""
 
 LOGGING = {
     "version": 1,

@@ -46,3 +46,14 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 GOVSITES_POLICY_PROFILE = os.environ.get("GOVSITES_POLICY_PROFILE", "national")
 GOVSITES_API_BASE_URL = os.environ.get("GOVSITES_API_BASE_URL", "")
+GOVSITES_FRONT_PREVIEW_URL = os.environ.get("GOVSITES_FRONT_PREVIEW_URL", "http://127.0.0.1:8001/")
+
+# Publishing (docs/publishing.md): the build store on the admin side and the front targets.
+# The embedded default publishes to one local folder that `govsites front_serve` serves.
+GOVSITES_PUBLISHING = {
+    "BUILD_DIR": DATA_DIR / "publish",
+    "TARGETS": [{"name": "local", "kind": "local", "path": str(DATA_DIR / "front")}],
+    # queue a publishing task after each content change (needs a task worker); the embedded
+    # demo runs `govsites publish --watch` instead
+    "ENQUEUE_TASKS": False,
+}

@@ -1,11 +1,13 @@
 """Production settings: every value comes from the environment; nothing has a usable default.
 
-Required: ``GOVSITES_SECRET_KEY``, ``DATABASE_URL``, ``GOVSITES_ALLOWED_HOSTS``.
+Required: ``GOVSITES_SECRET_KEY``, ``DATABASE_URL``, ``GOVSITES_ALLOWED_HOSTS``,
+``GOVSITES_FRONT_TARGETS`` (JSON list of front targets, docs/publishing.md#front-targets).
 Optional: ``GOVSITES_MEDIA_ROOT``/``GOVSITES_STATIC_ROOT`` (local folders) or
 ``GOVSITES_STORAGE_BACKEND`` (a Django storage class, e.g. an S3-compatible one),
 ``GOVSITES_TASK_BACKEND`` (defaults to the database queue), ``GOVSITES_POLICY_PROFILE``.
 """
 
+import json
 import os
 
 import dj_database_url
@@ -48,3 +50,20 @@ SECURE_SSL_REDIRECT = os.environ.get("GOVSITES_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+def front_targets() -> list:
+    raw = require("GOVSITES_FRONT_TARGETS")
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ImproperlyConfigured(f"GOVSITES_FRONT_TARGETS is not valid JSON: {exc}") from exc
+
+
+# Publishing: GOVSITES_PUBLISH_DIR is the build store on the admin/worker host;
+# GOVSITES_FRONT_TARGETS is a JSON list of targets (docs/publishing.md#front-targets), e.g.
+# [{"name": "front1", "kind": "rsync", "destination": "deploy@10.0.0.5:/srv/govsites/front"}]
+GOVSITES_PUBLISHING = {
+    "BUILD_DIR": os.environ.get("GOVSITES_PUBLISH_DIR", "/var/lib/govsites/publish"),
+    "TARGETS": front_targets(),
+    "ENQUEUE_TASKS": True,
+}

@@ -98,7 +98,8 @@ def test_policy_and_interpretation_through_review_to_a_repost_with_its_source(ap
     reposted = ok(county.post("/repost", {"duty": duty["id"], "column": d.policies_county.pk}), 201)
     assert reposted["is_repost"] is True and reposted["duty_id"] == duty["id"] and reposted["late"] is False
     assert reposted["site"]["id"] == d.county.pk and reposted["column"]["id"] == d.policies_county.pk
-    source_url = f"https://www.qinglan.gov.cn/zcwj/{policy['id']}/"
+    published = govclock.local(Item.objects.get(pk=policy["id"]).published_on)
+    source_url = f"https://www.qinglan.gov.cn/zcwj/{published:%Y%m}/t{published:%Y%m%d}_{policy['id']}.html"
     assert (reposted["source_name"], reposted["source_url"]) == ("青岚市人民政府", source_url)
     assert ok(county.get("/repost-queue")) == []
     assert RepostDuty.objects.get(pk=duty["id"]).fulfilled_at == START + dt.timedelta(hours=3)

@@ -44,6 +44,7 @@ from ..models import (
 from ..models.library import InterpretationForm, ResponseKind
 from ..permissions import library_permission_policy, memberships, sites_for
 from ..richtext import clean_body
+from ..signals import item_shown_changed
 from .base import ContentAction, duplicate_index_number
 
 #: Item fields people set through create and edit; everything else is kept by the system.
@@ -732,6 +733,7 @@ def archive_items(action: ContentAction, items, today: dt.date) -> list[Item]:
         item.refresh_from_db()
         action.audit(item, "content.item.archive", data={"archived_on": today.isoformat()})
         archived.append(item)
+    item_shown_changed.send(sender=Item, item_ids=[item.pk for item in archived], reason="archive")
     return archived
 
 

@@ -163,10 +163,13 @@ class Item(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.I
 
         ensure_publishable(revision)
         result = super().publish(revision, user=user, **kwargs)
-        if self.live and self.published_on is None:
+        # Wagtail publishes a copy built from the revision, so read the row back rather than
+        # trusting this instance (``revision.publish()`` calls this on the stored object).
+        row = Item.objects.filter(pk=self.pk).values("live", "published_on", "first_published_at").first()
+        if row and row["live"] and row["published_on"] is None:
             # The publication date shown with the item (CON-10 发布日期): the first publication,
             # unless the editor gave one; a later re-publish keeps it.
-            self.published_on = self.first_published_at or clock.now()
+            self.published_on = row["first_published_at"] or clock.now()
             Item.objects.filter(pk=self.pk).update(published_on=self.published_on)
         return result
 
