@@ -97,19 +97,18 @@ class BodyExpander:
         return result
 
     def document(self, raw_id):
-        try:
-            pk = int(raw_id)
-        except (TypeError, ValueError):
-            return None
-        if pk not in self._documents:
-            self._documents[pk] = get_document_model().objects.filter(pk=pk).first()
-        return self._documents[pk]
+        return self._lookup(self._documents, get_document_model(), raw_id)
 
     def image(self, raw_id):
+        return self._lookup(self._images, get_image_model(), raw_id)
+
+    @staticmethod
+    def _lookup(cache: dict, model, raw_id):
+        """One query per referenced id per run; a malformed or dangling reference is None."""
         try:
             pk = int(raw_id)
         except (TypeError, ValueError):
             return None
-        if pk not in self._images:
-            self._images[pk] = get_image_model().objects.filter(pk=pk).first()
-        return self._images[pk]
+        if pk not in cache:
+            cache[pk] = model.objects.filter(pk=pk).first()
+        return cache[pk]
