@@ -245,3 +245,32 @@ def test_every_published_output_is_reproduced_by_for_path_without_writing(desk, 
     ranges = ListPageRange.objects.count()
     assert Planner(SiteData.load(site)).for_path("hygz/list_1.html") is not None
     assert ListPageRange.objects.count() == ranges
+
+
+def test_body_documents_images_and_column_links_are_published_with_the_item(desk, front, settings, tmp_path):
+    """Rich text references become files of the site: the attachment under files/, the image's
+    rendition under images/, a column link the column's address — all relative, all present."""
+    from tests.media.helpers import document, image
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    site = desk["site"]
+    doc = document(site, title="统计执法检查表", name="check.pdf")
+    picture = image(site, alt="统计人员入户调查")
+    notices = column(site, ColumnType.NOTICES)
+    body = (f'<p>详见<a linktype="document" id="{doc.pk}">检查表</a>和<a linktype="page" id="{notices.pk}">通知公告</a>。</p>'
+            f'<embed alt="统计人员入户调查" embedtype="image" format="fullwidth" id="{picture.pk}"/>'
+            '<p><a linktype="document" id="999999">已删除的附件</a></p>')
+    item = live_item(site, desk["news"], "统计执法检查工作启动", dt.datetime(2026, 2, 1, 8, tzinfo=dt.UTC), body=body)
+    publish_site(site, full=True)
+
+    root = front.path / paths.site_key(site)
+    page_path = item_path(site, item)
+    html = (root / page_path).read_text()
+    assert f'href="../../files/{doc.pk}/check.pdf"' in html
+    assert (root / f"files/{doc.pk}/check.pdf").read_bytes() == doc.file.open("rb").read()
+    assert 'href="../../tzgg/"' in html
+    image_ref = html.split('class="rich-image" src="', 1)[1].split('"', 1)[0]
+    assert image_ref.startswith("../../images/") and (root / page_path).parent.joinpath(image_ref).resolve().is_file()
+    assert 'alt="统计人员入户调查"' in html
+    assert "统计执法检查表" in html  # listed as an attachment
+    assert "999999" not in html and "linktype" not in html and "<embed" not in html

@@ -396,7 +396,7 @@ def test_home_shows_announcements_and_key_column_blocks():
     page = page_of("home")
     doc = parsed(page.path)
     sections = doc.findall(".//main//section")
-    assert text(sections[0].find("h2")) == "通知公告"
+    assert text(sections[0].find("h2")) == "网站公告"
     blocks = [s for s in sections if s.get("class") == "block"]
     assert [text(b.find(".//h2")) for b in blocks] == [b.column.name for b in page.blocks]
     for block, section in zip(page.blocks, blocks, strict=True):

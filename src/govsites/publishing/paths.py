@@ -15,6 +15,7 @@ SITEMAP_INDEX = "sitemap.xml"
 NOT_FOUND = "404.html"
 SERVER_ERROR = "50x.html"
 ASSETS_DIR = "assets/"
+ANNOUNCEMENTS_DIR = "gonggao/"
 ERROR_PAGES = (NOT_FOUND, SERVER_ERROR)
 
 
@@ -54,6 +55,11 @@ def sitemap_month(month: str) -> str:
     """One sitemap per month of publication (``sitemap/202612.xml``): a new item rewrites its
     month's file and the small index, never a sitemap of the whole site."""
     return f"sitemap/{month}.xml"
+
+
+def announcement_page(announcement_id: int) -> str:
+    """A registry notice (launch, offline, migration, domain change) on its host site."""
+    return f"{ANNOUNCEMENTS_DIR}{announcement_id}.html"
 
 
 def document_file(document_id: int, filename: str) -> str:

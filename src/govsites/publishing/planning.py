@@ -27,6 +27,7 @@ from govsites import clock
 from govsites.content.columns import ColumnType
 from govsites.content.models import InterpretationLink, Placement
 
+from . import announcements as registry_notices
 from . import paths, render
 from .bodies import BodyExpander
 from .context import HomeBlock, ListPage, Page
@@ -226,7 +227,9 @@ class Planner:
                 HomeBlock(data.column_meta(c), tuple(data.summary(e) for e in newest(data.entries(c.id), HOME_BLOCK_SIZE)))
                 for c in blocks_columns
             )
-            notes = tuple(data.summary(e) for c in announcements for e in newest(data.entries(c.id), 5))
+            notes = registry_notices.summaries(data.site.pk) + tuple(
+                data.summary(e) for c in announcements for e in newest(data.entries(c.id), 5)
+            )
             page = Page(kind="home", path=paths.HOME, site=self.identity, title=data.site.name, blocks=blocks,
                         announcements=notes)
             return render.render_page(page)

@@ -14,10 +14,11 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, published, unpublished
 
+from govsites import clock
 from govsites.content.models import ColumnPage, InterpretationLink, Item, Placement, SiteHomePage
 from govsites.content.signals import item_shown_changed
-from govsites.registry.models import Site
-from govsites.registry.signals import site_changed, site_status_changed
+from govsites.registry.models import Announcement, Site
+from govsites.registry.signals import announcement_created, site_changed, site_status_changed
 
 from .models import PublishRequest
 
@@ -115,3 +116,13 @@ def registry_site_changed(sender, site, changes, **kwargs):
 @receiver(site_status_changed, sender=Site)
 def registry_status_changed(sender, site, **kwargs):
     queue_site(site.pk, "status")
+
+
+@receiver(announcement_created, sender=Announcement)
+def registry_announcement(sender, announcement, **kwargs):
+    """A notice due now goes out with the next release; a later one is queued when its time
+    comes (``announcements.queue_due`` in the publisher loop)."""
+    if announcement.publish_from <= clock.now():
+        from .announcements import NAME
+
+        queue_outputs(announcement.host_site_id, NAME)

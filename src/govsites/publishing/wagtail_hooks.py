@@ -24,3 +24,11 @@ class PublishingMenuItem(MenuItem):
 def register_publishing_menu_item():
     return PublishingMenuItem(_("网站发布"), reverse_lazy("publishing:sites"), name="publishing", icon_name="globe",
                               order=160)
+
+
+@hooks.register("register_publishing_outputs")
+def registry_announcements():
+    """Registry notices (REG-10/12/14/16) on their host sites."""
+    from . import announcements
+
+    return announcements.NAME, announcements.provider

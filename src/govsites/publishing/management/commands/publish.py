@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import time
@@ -108,15 +109,21 @@ class Command(BaseCommand):
         self.stdout.write(f"防篡改检查完成：{len(incidents)} 个事件。")
 
     def watch(self, options) -> None:
+        from govsites import clock
+        from govsites.publishing.announcements import queue_due
         from govsites.publishing.integrity import check_all
         from govsites.publishing.pipeline import publish_pending
 
         last_integrity = last_scheduled = 0.0
+        notices_checked = clock.now() - dt.timedelta(minutes=1)
         self.stdout.write("发布进程已启动（Ctrl-C 停止）")
         while True:
             now = time.monotonic()
             if now - last_scheduled >= 60:
-                call_command("publish_scheduled", verbosity=0)
+                call_command("publish_scheduled", verbosity=0)  # Wagtail's scheduled go-live / expiry
+                checked_until = clock.now()
+                queue_due(notices_checked, checked_until)  # registry notices starting or ending
+                notices_checked = checked_until
                 last_scheduled = now
             for result in publish_pending():
                 self.report(result)
