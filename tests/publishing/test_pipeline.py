@@ -274,3 +274,16 @@ def test_body_documents_images_and_column_links_are_published_with_the_item(desk
     assert 'alt="统计人员入户调查"' in html
     assert "统计执法检查表" in html  # listed as an attachment
     assert "999999" not in html and "linktype" not in html and "<embed" not in html
+
+
+def test_a_new_column_rebuilds_the_site_navigation(desk, front):
+    from govsites.content.actions.staffing import AddColumn
+
+    site = desk["site"]
+    fill(site, ColumnType.NEWS, 2)
+    publish_site(site, full=True)
+    added = AddColumn(actor(desk["admin"]), site, None, "统计公报专栏").execute()
+    result = publish_site(site)
+    assert result.release.full
+    assert f"{added.slug}/index.html" in result.release.changes["written"]
+    assert "统计公报专栏" in (front.path / paths.site_key(site) / "index.html").read_text()

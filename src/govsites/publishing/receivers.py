@@ -12,7 +12,14 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
-from wagtail.signals import page_published, page_unpublished, published, unpublished
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+    published,
+    unpublished,
+)
 
 from govsites import clock
 from govsites.content.models import ColumnPage, InterpretationLink, Item, Placement, SiteHomePage
@@ -102,6 +109,25 @@ def _column_site(page) -> int | None:
 def column_changed(sender, instance, **kwargs):
     """A column renamed, added, moved or withdrawn changes every page's navigation."""
     if isinstance(instance, ColumnPage | SiteHomePage):
+        site_id = _column_site(instance)
+        if site_id:
+            queue_site(site_id, "columns")
+
+
+@receiver(post_save, sender=ColumnPage)
+def column_added(sender, instance, created, **kwargs):
+    """A column added by ``AddColumn`` or a new special topic is created live, without Wagtail's
+    publish signal."""
+    if created and instance.live:
+        site_id = _column_site(instance)
+        if site_id:
+            queue_site(site_id, "columns")
+
+
+@receiver(post_page_move)
+@receiver(page_slug_changed)
+def column_moved(sender, instance, **kwargs):
+    if isinstance(instance, ColumnPage):
         site_id = _column_site(instance)
         if site_id:
             queue_site(site_id, "columns")
