@@ -40,24 +40,6 @@ def page(browser, live_server, migration_rows):
 
 
 @pytest.fixture
-def migration_rows(transactional_db):
-    """Rows that migrations create (Wagtail's locale, root page and collection, the admin group):
-    an earlier transactional test's flush removed them, and the live server needs them."""
-    from django.conf import settings
-    from wagtail.coreutils import get_supported_content_language_variant
-    from wagtail.models import Collection, Locale, Page
-
-    from govsites.accounts.groups import ensure_admin_users_group
-
-    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root", live=True))
-    if Collection.get_first_root_node() is None:
-        Collection.add_root(name="Root")
-    ensure_admin_users_group()
-
-
-@pytest.fixture
 def screenshot(page):
     """``screenshot("registry-list")`` saves the page to docs/screenshots/registry-list.png when
     ``GOVSITES_SCREENSHOTS=1`` (refreshing the docs is a deliberate act, not a test side effect)."""

@@ -98,8 +98,7 @@ def _publish_and_die_midway(site_id, kill_after):
 
 
 @pytest.mark.rule("SEC-04")
-@pytest.mark.django_db(transaction=True)
-def test_a_publisher_killed_mid_release_leaves_the_previous_release_served(front, settings):
+def test_a_publisher_killed_mid_release_leaves_the_previous_release_served(migration_rows, front, settings):
     from tests.factories import build_estate
 
     estate = build_estate()

@@ -81,6 +81,11 @@ class BodyExpander:
             if image is None:
                 return ""
             rendition = image.get_rendition(IMAGE_SPEC)
+            if not rendition.file.storage.exists(rendition.file.name):
+                # a cached rendition whose file is gone (media moved or cleaned): make it again
+                rendition.delete()
+                image.refresh_from_db()
+                rendition = image.get_rendition(IMAGE_SPEC)
             output = paths.image_file(os.path.basename(rendition.file.name))
             result.files[output] = rendition.file
             css = IMAGE_CLASSES.get(attrs.get("format", ""), "rich-image")
