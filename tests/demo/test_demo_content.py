@@ -27,7 +27,7 @@ def test_every_demo_login_has_work_waiting(played):
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="demo-")}
     root = estate.demo_root()
     portal = accounts.portal_of("province", root)
-    policy = Item.objects.get(owning_site=portal, kind="policy")
+    policy = Item.objects.get(owning_site=portal, kind="policy", created_by=users["demo-editor"])
     assert policy.live and policy.index_number
     assert InterpretationLink.objects.filter(policy=policy, interpretation__live=True).exists()
     assert listing.my_drafts(users["demo-editor"])

@@ -44,7 +44,7 @@ def published(estate, front, clock):
     policy = live_item(site, column(site, ColumnType.POLICIES), "青岚市统计数据质量管理办法",
                        dt.datetime(2026, 2, 1, 8, tzinfo=dt.UTC), kind="policy", index_number="011240000/2026-00001",
                        issuing_body="青岚市统计局", document_number="青统发〔2026〕1号", written_on=dt.date(2026, 1, 28),
-                       subject="综合政务/统计")
+                       subject="03.03")
     reading = live_item(site, column(site, ColumnType.INTERPRETATIONS), "《青岚市统计数据质量管理办法》解读",
                         dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC), kind="interpretation", interpretation_form="text")
     InterpretationLink.objects.create(policy=policy, interpretation=reading)
@@ -143,6 +143,7 @@ def test_policy_interpretation_archive_and_use_are_published_as_such(published):
     pages = {p: d.decode() for p, d in html_pages(files).items()}
     policy = next(d for d in pages.values() if "<title>青岚市统计数据质量管理办法 - " in d)
     assert "青统发〔2026〕1号" in policy and "《青岚市统计数据质量管理办法》解读" in policy
+    assert "国民经济管理、国有资产监管\\统计" in policy  # the subject's name, not its stored code
     archived = next(d for d in pages.values() if "<title>2019年统计年报布置会通知" in d)
     assert "已归档" in archived
     use = next(d for d in pages.values() if "<title>青岚市召开全市经济工作会议" in d)

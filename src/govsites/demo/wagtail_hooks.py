@@ -6,6 +6,7 @@ ACTION_LABELS = {
     "govsites.demo.estate": "生成演示网站群",
     "govsites.demo.reset": "清空演示网站群",
     "govsites.demo.account": "设置演示账号一次性密码",
+    "govsites.demo.content_history": "生成演示网站历史信息",
 }
 
 

@@ -18,6 +18,8 @@ from django.conf import settings
 
 from govsites import clock
 from govsites.content.columns import ColumnType
+from govsites.content.disclosure import classification
+from govsites.content.disclosure.errors import DisclosureError
 from govsites.content.models import ColumnPage, InterpretationLink, Item, Placement, SiteHomePage
 from govsites.content.models.library import ItemKind, Validity
 from govsites.content.reposting import canonical_url_of as canonical_url
@@ -321,7 +323,8 @@ class SiteData:
                 ("发文字号", row["document_number"]),
                 ("成文日期", f"{row['written_on']:%Y-%m-%d}" if row["written_on"] else ""),
                 ("发布日期", f"{published:%Y-%m-%d}" if published else ""),
-                ("主题分类", row["subject"]), ("有效性", VALIDITY_LABELS.get(validity or Validity.VALID, "")),
+                ("主题分类", subject_label(row["subject"])),
+                ("有效性", VALIDITY_LABELS.get(validity or Validity.VALID, "")),
             ) if value)
         archived = row["archived_on"]
         return ItemPage(
@@ -337,6 +340,14 @@ class SiteData:
             map_approval_number=row["map_approval_number"] if row["kind"] == ItemKind.MAP else "",
             item_id=entry.item_id,
         )
+
+
+def subject_label(value: str) -> str:
+    """Subjects are stored as codes (``13.01``); pages show ``卫生、体育\\卫生``."""
+    try:
+        return str(classification.clean(value)) if value else ""
+    except DisclosureError:
+        return value
 
 
 def uses_of(item_ids) -> dict[int, set[int]]:
