@@ -148,8 +148,10 @@ class SiteData:
         for column_id in wanted:
             self._entries[column_id].sort(key=lambda e: e.order)
 
-    def load_all_entries(self) -> None:
+    def load_all_entries(self) -> list[Entry]:
+        """Every listed item of the site (the full rebuild's one query)."""
         self.load_entries(list(self.columns))
+        return [e for entries in self._entries.values() for e in entries]
 
     def primary(self, item_id: int) -> Entry | None:
         """The entry whose column holds the item's page on this site: its first placement here."""

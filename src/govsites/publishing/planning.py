@@ -81,9 +81,9 @@ class Planner:
     def full(self) -> Plan:
         data = self.data
         plan = Plan(full=True)
-        data.load_all_entries()
-        data.load_primaries({e.item_id for entries in data._entries.values() for e in entries})
-        data.load_items({e.item_id for entries in data._entries.values() for e in entries})
+        listed = {e.item_id for e in data.load_all_entries()}
+        data.load_primaries(listed)
+        data.load_items(listed)
         self.add_site_outputs(plan)
         months: dict[str, list[Entry]] = {}
         for column in data.columns.values():
