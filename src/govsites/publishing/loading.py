@@ -15,6 +15,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import F, Q
 
 from govsites import clock
 from govsites.content.columns import ColumnType
@@ -22,7 +23,6 @@ from govsites.content.disclosure import classification
 from govsites.content.disclosure.errors import DisclosureError
 from govsites.content.models import ColumnPage, InterpretationLink, Item, Placement, SiteHomePage
 from govsites.content.models.library import ItemKind, Validity
-from govsites.content.reposting import canonical_url_of as canonical_url
 from govsites.registry.models import Site, SiteStatus
 
 from . import paths
@@ -103,6 +103,10 @@ class SiteData:
     _items: dict[int, dict] = field(default_factory=dict)
     _primary: dict[int, Entry] = field(default_factory=dict)
     _owners: dict[int, Site] = field(default_factory=dict)
+    _column_meta: dict[int, ColumnMeta] = field(default_factory=dict)
+    _canonical: dict[int, str] = field(default_factory=dict)
+    # item id -> (interpretations of it, policies it explains); live items only
+    _links: dict[int, tuple[list[int], list[int]]] = field(default_factory=dict)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -230,6 +234,12 @@ class SiteData:
     # -- template values ----------------------------------------------------------------------
 
     def column_meta(self, column: Column) -> ColumnMeta:
+        """Built once per column and run: every page of the column shows the same values."""
+        if column.id not in self._column_meta:
+            self._column_meta[column.id] = self._build_column_meta(column)
+        return self._column_meta[column.id]
+
+    def _build_column_meta(self, column: Column) -> ColumnMeta:
         crumbs = []
         parent = column.parent_id
         while parent is not None:
@@ -276,17 +286,58 @@ class SiteData:
     def owner_name(self, site_id: int) -> str:
         return self.owner(site_id).name
 
+    def canonical(self, item_id: int) -> str:
+        """CON-04: the item's address on its own site (``content.reposting.canonical_url``)."""
+        if item_id not in self._canonical:
+            self.load_canonical([item_id])
+        return self._canonical[item_id]
+
+    def load_canonical(self, item_ids) -> None:
+        """The same address as ``canonical_url`` for many items: their first own placements."""
+        wanted = [i for i in set(item_ids) if i not in self._canonical]
+        for start in range(0, len(wanted), 2000):
+            rows = (
+                Placement.objects.filter(item_id__in=wanted[start:start + 2000], site_id=F("item__owning_site_id"))
+                .order_by("-pk")
+                .values_list("item_id", "column__url_path", "item__published_on", "site__domain")
+            )
+            for item_id, url_path, published, domain in rows:  # the first placement comes last
+                self._canonical[item_id] = (
+                    f"https://{domain}/{paths.item_page(paths.column_dir(url_path), item_id, clock.local(published))}"
+                    if domain and published is not None else ""
+                )
+        for item_id in wanted:
+            self._canonical.setdefault(item_id, "")
+
     def links(self, item_id: int) -> tuple[list[int], list[int]]:
         """(interpretations of this policy, policies this interpretation explains): live ones."""
-        interpretations = list(
-            InterpretationLink.objects.filter(policy_id=item_id, interpretation__live=True)
-            .order_by("interpretation_id").values_list("interpretation_id", flat=True)
-        )
-        policies = list(
-            InterpretationLink.objects.filter(interpretation_id=item_id, policy__live=True)
-            .order_by("policy_id").values_list("policy_id", flat=True)
-        )
-        return interpretations, policies
+        if item_id not in self._links:
+            self.load_links([item_id])
+        return self._links[item_id]
+
+    def load_links(self, item_ids) -> None:
+        """Policy ⇄ interpretation links of many items in one query per 2,000 (CON-07)."""
+        wanted = [i for i in set(item_ids) if i not in self._links]
+        for item_id in wanted:
+            self._links[item_id] = ([], [])
+        for start in range(0, len(wanted), 2000):
+            chunk = wanted[start:start + 2000]
+            members = set(chunk)
+            rows = (
+                InterpretationLink.objects
+                .filter(Q(policy_id__in=chunk) | Q(interpretation_id__in=chunk))
+                .filter(policy__live=True, interpretation__live=True)
+                .values_list("policy_id", "interpretation_id")
+            )
+            for policy_id, interpretation_id in rows:
+                if policy_id in members:
+                    self._links[policy_id][0].append(interpretation_id)
+                if interpretation_id in members:
+                    self._links[interpretation_id][1].append(policy_id)
+        for item_id in wanted:
+            interpretations, policies = self._links[item_id]
+            interpretations.sort()
+            policies.sort()
 
     def linked_summaries(self, item_ids: list[int]) -> tuple[ItemSummary, ...]:
         """Linked items are shown where this site has them, else at their own site's address."""
@@ -298,7 +349,7 @@ class SiteData:
             if here is not None:
                 out.append(self.summary(here))
                 continue
-            url = canonical_url(item_id, row["owning_site_id"])
+            url = self.canonical(item_id)
             if url:
                 out.append(ItemSummary(
                     item_id=item_id, title=row["title"], path=url,
@@ -334,7 +385,7 @@ class SiteData:
             published=clock.local(entry.key), body_html=body_html, summary=row["summary"],
             author=row["author"], content_source=row["source_name"] or owner_name,
             source_name=owner_name if entry.is_use else "",
-            source_url=canonical_url(entry.item_id, row["owning_site_id"]) if entry.is_use else "",
+            source_url=self.canonical(entry.item_id) if entry.is_use else "",
             archived_notice=f"已归档\u3000归档时间：{archived:%Y-%m-%d}" if archived else "",
             validity_notice=validity_notice, disclosure=disclosure,
             interpretations=self.linked_summaries(interpretations), policies=self.linked_summaries(policies),

@@ -84,6 +84,8 @@ class Planner:
         listed = {e.item_id for e in data.load_all_entries()}
         data.load_primaries(listed)
         data.load_items(listed)
+        data.load_links(listed)
+        data.load_canonical({e.item_id for e in data.load_all_entries() if e.is_use})
         self.add_site_outputs(plan)
         months: dict[str, list[Entry]] = {}
         for column in data.columns.values():
