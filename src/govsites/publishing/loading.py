@@ -15,7 +15,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import F, Q
+from django.db.models import F, Max, Q
 
 from govsites import clock
 from govsites.content.columns import ColumnType
@@ -141,16 +141,37 @@ class SiteData:
             return
         for column_id in wanted:
             self._entries[column_id] = []
-        rows = (
-            Placement.objects.filter(site=self.site, column_id__in=wanted, item__live=True)
-            .values_list("id", "item_id", "column_id", "placed_at", "item__published_on", "item__owning_site_id")
-        )
+        rows = Placement.objects.filter(site=self.site, column_id__in=wanted, item__live=True)
+        for entry in self._entries_of(rows):
+            self._entries[entry.column_id].append(entry)
+        for column_id in wanted:
+            self._entries[column_id].sort(key=lambda e: e.order)
+
+    def _entries_of(self, placements) -> list[Entry]:
+        """Placements of this site as list entries: an own item is listed at its publication
+        time, a use of another site's item at the time it was placed here."""
+        out = []
+        rows = placements.values_list("id", "item_id", "column_id", "placed_at", "item__published_on",
+                                      "item__owning_site_id")
         for placement_id, item_id, column_id, placed_at, published_on, owner in rows:
             use = owner != self.site.pk
             key = placed_at if use or published_on is None else published_on
-            self._entries[column_id].append(Entry(item_id, column_id, placement_id, key, use))
-        for column_id in wanted:
-            self._entries[column_id].sort(key=lambda e: e.order)
+            out.append(Entry(item_id, column_id, placement_id, key, use))
+        return out
+
+    def newest(self, column_id: int, count: int) -> list[Entry]:
+        """The column's newest ``count`` entries, newest first — from memory when the column is
+        loaded, else two small ordered queries (a home page needs 8 items of each of its
+        columns, not the thousands a portal's news column holds)."""
+        if column_id in self._entries:
+            return list(reversed(self._entries[column_id][-count:]))
+        base = Placement.objects.filter(site=self.site, column_id=column_id, item__live=True)
+        own = base.filter(item__owning_site=self.site, item__published_on__isnull=False)
+        entries = self._entries_of(own.order_by("-item__published_on", "-item_id")[:count])
+        entries += self._entries_of(base.exclude(item__owning_site=self.site).order_by("-placed_at", "-item_id")[:count])
+        entries += self._entries_of(base.filter(item__owning_site=self.site, item__published_on__isnull=True))
+        entries.sort(key=lambda e: e.order)
+        return list(reversed(entries[-count:]))
 
     def load_all_entries(self) -> list[Entry]:
         """Every listed item of the site (the full rebuild's one query)."""
@@ -170,17 +191,9 @@ class SiteData:
         wanted_set = set(wanted)
         loaded = [e for entries in self._entries.values() for e in entries if e.item_id in wanted_set]
         if len(self._entries) < len(self.columns):
-            rows = (
-                Placement.objects.filter(site=self.site, item_id__in=wanted, item__live=True,
-                                         column_id__in=list(self.columns))
-                .values_list("id", "item_id", "column_id", "placed_at", "item__published_on",
-                             "item__owning_site_id")
-            )
-            loaded = []
-            for placement_id, item_id, column_id, placed_at, published_on, owner in rows:
-                use = owner != self.site.pk
-                key = placed_at if use or published_on is None else published_on
-                loaded.append(Entry(item_id, column_id, placement_id, key, use))
+            loaded = self._entries_of(Placement.objects.filter(
+                site=self.site, item_id__in=wanted, item__live=True, column_id__in=list(self.columns)
+            ))
         for entry in sorted(loaded, key=lambda e: e.placement_id, reverse=True):
             self._primary[entry.item_id] = entry
         for item_id in wanted:
@@ -255,12 +268,18 @@ class SiteData:
 
     def column_archived_notice(self, column: Column) -> str:
         """REG-15: a column whose own items are all archived says so (ArchiveColumn's result)."""
-        own = [e for e in self.entries(column.id) if not e.is_use]
-        if not own:
-            return ""
-        self.load_items([e.item_id for e in own])
-        dates = [self._items[e.item_id]["archived_on"] for e in own]
-        if any(d is None for d in dates):
+        if column.id in self._entries and all(
+            e.item_id in self._items for e in self._entries[column.id] if not e.is_use
+        ):  # a full build has every row in memory already
+            dates = [self._items[e.item_id]["archived_on"] for e in self._entries[column.id] if not e.is_use]
+        else:  # an incremental run asks the database instead of reading every item of the column
+            own = Placement.objects.filter(site=self.site, column_id=column.id, item__live=True,
+                                           item__owning_site=self.site)
+            if own.filter(item__archived_on__isnull=True).exists():
+                return ""
+            last = own.aggregate(last=Max("item__archived_on"))["last"]
+            dates = [last] if last else []
+        if not dates or any(d is None for d in dates):
             return ""
         return f"本栏目已于{max(dates):%Y-%m-%d}归档，栏目内信息仅供查阅。"
 

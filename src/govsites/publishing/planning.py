@@ -222,15 +222,14 @@ class Planner:
         top = [c for c in data.columns.values() if c.parent_id is None]
         blocks_columns = [c for t in HOME_COLUMN_TYPES for c in top if c.column_type == t]
         announcements = [c for c in top if c.column_type == ColumnType.ANNOUNCEMENTS]
-        data.load_entries([c.id for c in blocks_columns + announcements])
 
         def build() -> bytes:
             blocks = tuple(
-                HomeBlock(data.column_meta(c), tuple(data.summary(e) for e in newest(data.entries(c.id), HOME_BLOCK_SIZE)))
+                HomeBlock(data.column_meta(c), tuple(data.summary(e) for e in data.newest(c.id, HOME_BLOCK_SIZE)))
                 for c in blocks_columns
             )
             notes = registry_notices.summaries(data.site.pk) + tuple(
-                data.summary(e) for c in announcements for e in newest(data.entries(c.id), 5)
+                data.summary(e) for c in announcements for e in data.newest(c.id, 5)
             )
             page = Page(kind="home", path=paths.HOME, site=self.identity, title=data.site.name, blocks=blocks,
                         announcements=notes)
