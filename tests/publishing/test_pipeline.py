@@ -287,3 +287,20 @@ def test_a_new_column_rebuilds_the_site_navigation(desk, front):
     assert result.release.full
     assert f"{added.slug}/index.html" in result.release.changes["written"]
     assert "统计公报专栏" in (front.path / paths.site_key(site) / "index.html").read_text()
+
+
+@pytest.mark.rule("REG-15")
+def test_archiving_a_column_marks_its_pages_in_the_next_release(desk, front):
+    from govsites.content.actions import ArchiveColumn
+
+    site = desk["site"]
+    items = fill(site, ColumnType.NEWS, 3)
+    publish_site(site, full=True)
+    clear_queue()
+    ArchiveColumn(actor(desk["admin"]), desk["news"]).execute()
+    result = publish_site(site)
+
+    assert not result.release.full
+    root = front.path / paths.site_key(site)
+    assert "本栏目已于" in (root / "zwdt/index.html").read_text()
+    assert "已归档" in (root / item_path(site, items[0])).read_text()
