@@ -73,3 +73,20 @@ def migration_rows(transactional_db):
     if Collection.get_first_root_node() is None:
         Collection.add_root(name="Root")
     ensure_admin_users_group()
+
+
+@pytest.fixture
+def front(settings, tmp_path):
+    """A private build store and local front folder (a LocalFolderTarget) that publishing
+    writes to in this test."""
+    from govsites.publishing import store
+    from govsites.publishing.targets.local import LocalFolderTarget
+
+    settings.GOVSITES_PUBLISHING = {
+        "BUILD_DIR": tmp_path / "build",
+        "TARGETS": [{"name": "local", "kind": "local", "path": str(tmp_path / "front")}],
+        "ENQUEUE_TASKS": False,
+    }
+    store.build_dir.cache_clear()
+    yield LocalFolderTarget("local", tmp_path / "front")
+    store.build_dir.cache_clear()

@@ -23,10 +23,9 @@ from govsites.content.models import InterpretationLink, Item, ItemKind, Placemen
 from govsites.content.sites import ensure_all
 from govsites.demo import accounts, content_history, estate
 from govsites.policy import profiles
-from govsites.publishing import paths, store
+from govsites.publishing import paths
 from govsites.publishing.models import ManifestEntry, PublishRequest, ReleaseStatus
 from govsites.publishing.pipeline import publish_site
-from govsites.publishing.targets.local import LocalFolderTarget
 
 COLUMNS = (
     ColumnType.NEWS, ColumnType.NOTICES, ColumnType.POLICIES, ColumnType.INTERPRETATIONS, ColumnType.RESPONSES,
@@ -45,19 +44,6 @@ def seeded(demo, django_db_blocker):
         call_command("demo_content", stdout=out)
         yield out.getvalue()
         transaction.set_rollback(True)
-
-
-@pytest.fixture
-def front(settings, tmp_path):
-    """A private build store and local front folder (the publishing tests' fixture, copied)."""
-    settings.GOVSITES_PUBLISHING = {
-        "BUILD_DIR": tmp_path / "build",
-        "TARGETS": [{"name": "local", "kind": "local", "path": str(tmp_path / "front")}],
-        "ENQUEUE_TASKS": False,
-    }
-    store.build_dir.cache_clear()
-    yield LocalFolderTarget("local", tmp_path / "front")
-    store.build_dir.cache_clear()
 
 
 def history():

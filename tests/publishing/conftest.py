@@ -1,4 +1,4 @@
-"""Publishing fixtures: a private build store and local front folder per test, and helpers to
+"""Publishing helpers (the ``front`` fixture is in tests/conftest.py): helpers to
 put live items into columns without going through review (the review path has its own tests;
 tests that are about a change use the real actions)."""
 
@@ -9,23 +9,8 @@ import pytest
 from govsites import clock
 from govsites.content.columns import ColumnType
 from govsites.content.models import Item, Placement
-from govsites.publishing import store
 from govsites.publishing.models import PublishRequest
-from govsites.publishing.targets.local import LocalFolderTarget
 from tests.content.library_helpers import column
-
-
-@pytest.fixture
-def front(settings, tmp_path):
-    """The front folder (a LocalFolderTarget) that publishing writes to in this test."""
-    settings.GOVSITES_PUBLISHING = {
-        "BUILD_DIR": tmp_path / "build",
-        "TARGETS": [{"name": "local", "kind": "local", "path": str(tmp_path / "front")}],
-        "ENQUEUE_TASKS": False,
-    }
-    store.build_dir.cache_clear()
-    yield LocalFolderTarget("local", tmp_path / "front")
-    store.build_dir.cache_clear()
 
 
 def live_item(site, col, title, published, kind="article", **fields) -> Item:
