@@ -1,6 +1,6 @@
 """Measure the publisher on the medium estate with ≥ 100,000 published items (issue: publishing).
 
-    bash benchmarks/content/pg.sh start
+    benchmarks/content/pg.sh start
     .venv/bin/python benchmarks/publishing/generate.py --reset          # once: govsites_bench_publish
     .venv/bin/python benchmarks/publishing/run.py                       # ≈ 15–25 min
 
@@ -769,7 +769,7 @@ def cold_rebuild(site) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
-def profile(args, site_id: int) -> str:
+def profile(args, site_id: int, code: dict) -> str:
     from django.db import connection
 
     from govsites.publishing.pipeline import publish_site
@@ -777,7 +777,12 @@ def profile(args, site_id: int) -> str:
 
     site = Site.objects.get(pk=site_id)
     lines = [f"# Publishing benchmark — profile ({dt.date.today().isoformat()})", "",
-             f"Site: {site.name} (id {site.pk}), in-process, after the measured run (store and front warm).", ""]
+             f"Site: {site.name} (id {site.pk}), in-process, on the state the last measured run left (store and "
+             f"front warm). Code: commit {code['commit']} ({code['commit_subject']})"
+             + (f" + uncommitted changes in {len(code['uncommitted_under_src'])} files under src/"
+                if code["uncommitted_under_src"] else "")
+             + f", copy sha256 {code['sha256'][:16]}…. Regenerate: `run.py --profile` (with a run) or "
+             "`run.py --profile-only` (on the last run's state).", ""]
     # statements of one rebuild of the site (nothing written: the store and front already hold it)
     shapes: Counter = Counter()
     db_time = [0.0]
@@ -1106,7 +1111,7 @@ def write_results(results: dict, args) -> None:
         "## Commands",
         "",
         "```sh",
-        "bash benchmarks/content/pg.sh start",
+        "benchmarks/content/pg.sh start",
         ".venv/bin/python benchmarks/publishing/generate.py --reset"
         + (f" --items {gen['facts']['items_requested']}" if gen.get("facts", {}).get("items_requested") not in (None, 150000)
            else ""),
@@ -1169,6 +1174,8 @@ def main(argv=None) -> int:
     parser.add_argument("--site", type=int, action="append", default=[],
                         help="rebuild only these sites (a quick check of this script, not a measurement)")
     parser.add_argument("--profile", action="store_true", help="cProfile the big site's rebuild and a release → profile.md")
+    parser.add_argument("--profile-only", action="store_true",
+                        help="only the profile, on the database and front the last run left (no clone, no rebuild)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write results.md/json")
     parser.add_argument("--code", default=str(PROJECT / "src"),
                         help="the folder holding the govsites package to measure (copied at the start)")
@@ -1186,8 +1193,9 @@ def main(argv=None) -> int:
                  "2 cores, the clone and the front; wait for it to finish")
     load_before = load_average()
     code = snapshot_code(Path(args.code), data_dir / "code")
-    clone_s = 0.0 if args.no_clone else clone_database(args.database_url, args.source)
-    for sub in ("publish", "front"):
+    keep = args.no_clone or args.profile_only
+    clone_s = 0.0 if keep else clone_database(args.database_url, args.source)
+    for sub in () if keep else ("publish", "front"):
         shutil.rmtree(data_dir / sub, ignore_errors=True)
     (data_dir / "static").mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing STATIC_ROOT
     os.environ["GOVSITES_DATA_DIR"] = str(data_dir)
@@ -1211,6 +1219,15 @@ def main(argv=None) -> int:
     front = Path(settings.GOVSITES_PUBLISHING["TARGETS"][0]["path"])
     assert build.is_relative_to(data_dir) and front.is_relative_to(data_dir), (build, front)
     fs = subprocess.run(["df", "-hT", str(data_dir)], capture_output=True, text=True).stdout.splitlines()[-1].split()  # noqa: S603, S607
+
+    if args.profile_only:
+        big, _small = pick_sites()
+        print(f"… profile of {big.name} on the last run's state", flush=True)
+        text = profile(args, big.pk, code)
+        if not args.no_write:
+            (HERE / f"profile{args.suffix}.md").write_text(text)
+            print(f"written {HERE / f'profile{args.suffix}.md'}")
+        return 0
 
     results: dict = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"), "load_before": load_before,
@@ -1254,7 +1271,7 @@ def main(argv=None) -> int:
     if args.profile:
         big = results["incremental"]["big"]["site_id"]
         print("… profile", flush=True)
-        text = profile(args, big)
+        text = profile(args, big, code)
         if not args.no_write:
             (HERE / f"profile{args.suffix}.md").write_text(text)
         results["profiled"] = True
