@@ -169,16 +169,26 @@ def canonical_url(item: Item) -> str:
 
 
 def canonical_url_of(item_id: int, owning_site_id: int) -> str:
-    """CON-04: the item's published address on its own site — the page the publisher renders for
-    its first placement there (``govsites.publishing.paths.item_page``); '' before the item was
-    published or while its site has no domain."""
+    return canonical_urls([item_id])[item_id]
+
+
+def canonical_urls(item_ids) -> dict[int, str]:
+    """CON-04: each item's published address on its own site — the page the publisher renders
+    for its first placement there (``govsites.publishing.paths.item_page``); '' before the item
+    was published or while its site has no domain. One query per 2,000 items."""
     from govsites.publishing import paths
 
-    first = (
-        Placement.objects.filter(item_id=item_id, site_id=owning_site_id)
-        .order_by("pk").values_list("column__url_path", "item__published_on", "site__domain").first()
-    )
-    if first is None or not first[2] or first[1] is None:
-        return ""
-    url_path, published, domain = first
-    return f"https://{domain}/{paths.item_page(paths.column_dir(url_path), item_id, clock.local(published))}"
+    wanted = list(set(item_ids))
+    out = dict.fromkeys(wanted, "")
+    for start in range(0, len(wanted), 2000):
+        rows = (
+            Placement.objects.filter(item_id__in=wanted[start:start + 2000], site_id=F("item__owning_site_id"))
+            .order_by("-pk")
+            .values_list("item_id", "column__url_path", "item__published_on", "site__domain")
+        )
+        for item_id, url_path, published, domain in rows:  # the first placement comes last
+            out[item_id] = (
+                f"https://{domain}/{paths.item_page(paths.column_dir(url_path), item_id, clock.local(published))}"
+                if domain and published is not None else ""
+            )
+    return out

@@ -15,7 +15,7 @@ from functools import cached_property
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 
 from govsites import clock
 from govsites.content.columns import ColumnType
@@ -23,6 +23,7 @@ from govsites.content.disclosure import classification
 from govsites.content.disclosure.errors import DisclosureError
 from govsites.content.models import ColumnPage, InterpretationLink, Item, Placement, SiteHomePage
 from govsites.content.models.library import ItemKind, Validity
+from govsites.content.reposting import canonical_urls
 from govsites.registry.models import Site, SiteStatus
 
 from . import paths
@@ -312,21 +313,9 @@ class SiteData:
         return self._canonical[item_id]
 
     def load_canonical(self, item_ids) -> None:
-        """The same address as ``canonical_url`` for many items: their first own placements."""
         wanted = [i for i in set(item_ids) if i not in self._canonical]
-        for start in range(0, len(wanted), 2000):
-            rows = (
-                Placement.objects.filter(item_id__in=wanted[start:start + 2000], site_id=F("item__owning_site_id"))
-                .order_by("-pk")
-                .values_list("item_id", "column__url_path", "item__published_on", "site__domain")
-            )
-            for item_id, url_path, published, domain in rows:  # the first placement comes last
-                self._canonical[item_id] = (
-                    f"https://{domain}/{paths.item_page(paths.column_dir(url_path), item_id, clock.local(published))}"
-                    if domain and published is not None else ""
-                )
-        for item_id in wanted:
-            self._canonical.setdefault(item_id, "")
+        if wanted:
+            self._canonical.update(canonical_urls(wanted))
 
     def links(self, item_id: int) -> tuple[list[int], list[int]]:
         """(interpretations of this policy, policies this interpretation explains): live ones."""
