@@ -6,7 +6,9 @@ import datetime as dt
 from govsites.content.columns import ColumnType
 from govsites.publishing import paths
 from govsites.publishing.announcements import queue_due
+from govsites.publishing.loading import SiteData
 from govsites.publishing.pipeline import publish_site
+from govsites.publishing.planning import Planner
 from govsites.registry.models import Announcement, AnnouncementKind
 from govsites.registry.signals import announcement_created
 from tests.publishing.conftest import fill
@@ -31,6 +33,8 @@ def test_a_notice_is_published_on_its_host_and_withdrawn_when_its_time_is_up(est
     html = (root / page).read_text()
     assert "因系统升级" in html and "恢复时间另行通知" in html and "<script>x" not in html
     assert notice.title in (root / "index.html").read_text()
+    preview = Planner(SiteData.load(host)).for_path(page)  # the admin preview finds provider pages
+    assert preview is not None and preview.render() == (root / page).read_bytes()
 
     clock.set(start + dt.timedelta(days=6))
     assert queue_due(start + dt.timedelta(days=5, hours=-1)) == 1

@@ -202,6 +202,9 @@ class Planner:
                         ranges = self.ranges(column.id, data.entries(column.id))
                         keys = {start for n, start in ranges if n == wanted}
                         self.add_column_outputs(plan, column, keys)
+        if path not in plan.outputs:  # pages of other apps' output providers (registry notices …)
+            for provider in output_providers().values():
+                provider(self, plan)
         output = plan.outputs.get(path)
         return output if output is not None and output.render is not None else None
 
