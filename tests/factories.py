@@ -94,4 +94,6 @@ def build_estate() -> SimpleNamespace:
     e.new_county_head = user("new_county_head", (Role.INSTITUTION_HEAD, e.new_county))
     e.new_county_manager = user("new_county_manager", (Role.SITE_MANAGER, e.new_county))
     e.outsider = user("outsider")
+    e.security_officer = user("security_officer", (Role.SECURITY_OFFICER, e.province))
+    e.auditor = user("auditor", (Role.AUDITOR, e.province))
     return e

@@ -35,6 +35,13 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name()
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.is_superuser:
+            from .duties import check_duties
+
+            check_duties(self)
+        super().save(*args, **kwargs)
+
 
 class Role(models.TextChoices):
     """Roles of the registry work. Each is held *at* an institution (its scope).
@@ -44,11 +51,20 @@ class Role(models.TextChoices):
     - institution_head: the head of an institution (主要负责人); agrees to its applications.
     - site_manager: runs the institution's site(s) on the platform; files applications and works
       the launch and closure checklists.
+    - security_officer (安全管理员): accounts' lockouts and second factors, security records,
+      integrity alerts — of the institution's area.
+    - auditor (安全审计员): reads the whole audit trail of the area and changes nothing.
+
+    The system administrator (系统管理员) is the ``is_superuser`` account ``createadmin`` makes:
+    it manages accounts, roles and settings. The three duties cannot be held by one account
+    (``govsites.accounts.duties``; 等保三级 "三员分立").
     """
 
     SUPERVISOR = "supervisor", _("主管单位管理员")
     INSTITUTION_HEAD = "institution_head", _("单位主要负责人")
     SITE_MANAGER = "site_manager", _("网站管理员")
+    SECURITY_OFFICER = "security_officer", _("安全管理员")
+    AUDITOR = "auditor", _("安全审计员")
 
 
 class RoleAssignment(models.Model):
@@ -70,6 +86,9 @@ class RoleAssignment(models.Model):
         return f"{self.user} · {self.get_role_display()} · {self.institution}"
 
     def save(self, *args, **kwargs):
+        from .duties import check_duties
+
+        check_duties(self.user, adding_role=self.role)
         super().save(*args, **kwargs)
         # Holding any registry role means working in the admin: join the group that may log in.
         from .groups import ensure_admin_users_group

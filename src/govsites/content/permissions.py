@@ -25,18 +25,23 @@ ACTION_ROLES = {
     "lock": {SiteRole.EDITOR, SiteRole.SITE_ADMIN, SiteRole.REVIEWER, SiteRole.CONFIDENTIALITY_REVIEWER},
     "unlock": {SiteRole.SITE_ADMIN},
     "publish": {SiteRole.SITE_ADMIN, SiteRole.REVIEWER, SiteRole.CONFIDENTIALITY_REVIEWER},
-    "view": set(SiteRole.values),
+    "view": {SiteRole.EDITOR, SiteRole.SITE_ADMIN, SiteRole.REVIEWER, SiteRole.CONFIDENTIALITY_REVIEWER},
 }
+# The roles that work in the library. Message handlers and service maintainers work elsewhere
+# (interaction, services): least privilege keeps them out of drafts and the content menus.
+LIBRARY_ROLES = ACTION_ROLES["view"]
 
 
 def memberships(user) -> dict[int, set[str]]:
-    """``{site_id: {roles}}`` for ``user`` (cached on the user object for the request)."""
+    """``{site_id: {library roles}}`` for ``user`` (cached on the user object for the request)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return {}
     cached = getattr(user, "_govsites_site_roles", None)
     if cached is None:
         cached = {}
-        for site_id, role in SiteMembership.objects.filter(user=user).values_list("site_id", "role"):
+        for site_id, role in SiteMembership.objects.filter(user=user, role__in=LIBRARY_ROLES).values_list(
+            "site_id", "role"
+        ):
             cached.setdefault(site_id, set()).add(role)
         user._govsites_site_roles = cached
     return cached
@@ -53,7 +58,7 @@ class LibraryPermissionPolicy(BasePermissionPolicy):
 
     def user_has_permission(self, user, action):
         if action == "view":
-            return bool(memberships(user)) or registry_permissions.reads_everything(user)
+            return bool(sites_for(user, "view")) or registry_permissions.reads_everything(user)
         return bool(sites_for(user, action))
 
     def user_has_permission_for_instance(self, user, action, instance):
@@ -66,7 +71,7 @@ class LibraryPermissionPolicy(BasePermissionPolicy):
         if action == "view":
             if registry_permissions.reads_everything(user):
                 return Item.objects.all()
-            if not memberships(user):
+            if not sites_for(user, "view"):
                 return Item.objects.none()
             return Item.objects.filter(own | Q(live=True))
         return Item.objects.filter(own)

@@ -14,6 +14,8 @@ class SiteRole(models.TextChoices):
     REVIEWER = "reviewer", _("内容审核人")
     CONFIDENTIALITY_REVIEWER = "confidentiality_reviewer", _("保密审查人")
     SITE_ADMIN = "site_admin", _("站点管理员")
+    MESSAGE_HANDLER = "message_handler", _("留言办理人")
+    SERVICE_MAINTAINER = "service_maintainer", _("办事服务维护人")
 
 
 class SiteMembership(models.Model):
