@@ -6,7 +6,7 @@ PY := .venv/bin/python
 PYTEST := $(PY) -m pytest
 PG_URL = $(shell scripts/pg.sh url)
 
-.PHONY: venv demo test test-sqlite test-postgres rules lint system-deps node-deps pg
+.PHONY: venv demo test test-sqlite test-postgres rules lint audit system-deps node-deps pg
 
 venv:
 	@scripts/bootstrap.sh
@@ -39,6 +39,7 @@ demo: venv
 
 ## make test: install what the tests need, run the whole suite on SQLite and on PostgreSQL.
 test: venv pg node-deps
+	@$(MAKE) --no-print-directory audit
 	@$(MAKE) --no-print-directory lint test-sqlite test-postgres
 
 test-sqlite:
@@ -50,6 +51,10 @@ test-postgres:
 ## make rules: run the rule-marked tests and write build/rules-report.json.
 rules: venv pg node-deps
 	$(PYTEST) -m rule -p no:cacheprovider --rules-report=build/rules-report.json
+
+## make audit: known vulnerabilities in the locked Python and Node packages (fails on one; only warns when offline).
+audit: venv
+	@scripts/audit-deps.sh
 
 lint: venv
 	.venv/bin/ruff check src tests

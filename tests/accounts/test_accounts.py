@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from govsites.accounts.models import ADMIN_USERS_GROUP, Role, RoleAssignment
 from govsites.audit.models import AuditLogEntry
@@ -26,7 +27,9 @@ def test_createadmin_refuses_weak_passwords(monkeypatch, weak):
 def test_createadmin_creates_an_audited_superuser(monkeypatch):
     monkeypatch.setenv("GOVSITES_ADMIN_PASSWORD", "Qx7#mV2p!Lr9sW4z")
     call_command("createadmin", username="chief", display_name="张主任")
-    user = authenticate(username="chief", password="Qx7#mV2p!Lr9sW4z")
+    # django-axes needs the request (lockout is counted per account and per address)
+    login_request = RequestFactory().post("/admin/login/")
+    user = authenticate(login_request, username="chief", password="Qx7#mV2p!Lr9sW4z")
     assert user is not None and user.is_superuser and str(user) == "张主任"
     assert AuditLogEntry.objects.filter(action="govsites.accounts.create_admin", object_id=str(user.pk)).exists()
     with pytest.raises(CommandError, match="已存在"):

@@ -39,15 +39,17 @@ def test_production_settings_require_the_environment(tmp_path):
     base = {"PATH": "/usr/bin:/bin", "PYTHONPATH": ":".join(sys.path)}
     missing = run_settings("govsites.settings.production", base)
     assert missing.returncode != 0 and "GOVSITES_SECRET_KEY" in missing.stderr
+    keys = {"GOVSITES_AUDIT_KEY": "a1:" + "k" * 48, "GOVSITES_PII_KEYS": "k1:" + "A" * 43,
+            "GOVSITES_PII_INDEX_KEY": "B" * 43}
     full = run_settings("govsites.settings.production", {
-        **base, "GOVSITES_SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+        **base, **keys, "GOVSITES_SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
         "GOVSITES_ALLOWED_HOSTS": "admin.example.gov.cn", "GOVSITES_POLICY_PROFILE": "shanxi",
         "GOVSITES_FRONT_TARGETS": '[{"name": "front1", "kind": "local", "path": "/srv/govsites/front"}]',
     })
     assert full.returncode == 0, full.stderr
     assert full.stdout.strip() == "ok"
     broken = run_settings("govsites.settings.production", {
-        **base, "GOVSITES_SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
+        **base, **keys, "GOVSITES_SECRET_KEY": "x" * 50, "DATABASE_URL": f"sqlite:///{tmp_path}/p.db",
         "GOVSITES_ALLOWED_HOSTS": "admin.example.gov.cn", "GOVSITES_FRONT_TARGETS": "[{front1",
     })
     assert broken.returncode != 0 and "GOVSITES_FRONT_TARGETS is not valid JSON" in broken.stderr

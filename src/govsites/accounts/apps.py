@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from . import checks  # noqa: F401  (registers the SEC-02 account check)
         from .groups import ensure_admin_users_group
 
         post_migrate.connect(ensure_admin_users_group, dispatch_uid="govsites_admin_users_group")

@@ -37,17 +37,23 @@ CAPABILITIES: dict[str, tuple[str, frozenset[str]]] = {
 }
 
 
+def _assignments(user) -> list[RoleAssignment]:
+    """All of ``user``'s role assignments, read once per request (cached on the user object)."""
+    cached = getattr(user, "_govsites_all_roles", None)
+    if cached is None:
+        cached = list(RoleAssignment.objects.filter(user=user).select_related("institution"))
+        user._govsites_all_roles = cached
+    return cached
+
+
 def estate_roles(user) -> set[str]:
     """The estate roles ``user`` holds anywhere, plus ``system_admin`` for a superuser."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
-    cached = getattr(user, "_govsites_estate_roles", None)
-    if cached is None:
-        cached = set(RoleAssignment.objects.filter(user=user).values_list("role", flat=True))
-        if user.is_superuser:
-            cached.add(SYSTEM_ADMIN)
-        user._govsites_estate_roles = cached
-    return cached
+    roles = {a.role for a in _assignments(user)}
+    if user.is_superuser:
+        roles.add(SYSTEM_ADMIN)
+    return roles
 
 
 def has_capability(user, capability: str) -> bool:
@@ -60,7 +66,6 @@ def scope_paths(user, capability: str) -> list[str]:
     _label, roles = CAPABILITIES[capability]
     if SYSTEM_ADMIN in roles and getattr(user, "is_superuser", False):
         return [""]
-    return [
-        a.institution.path
-        for a in RoleAssignment.objects.filter(user=user, role__in=roles).select_related("institution")
-    ]
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    return [a.institution.path for a in _assignments(user) if a.role in roles]

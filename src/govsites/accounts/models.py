@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from govsites import clock
@@ -19,11 +21,29 @@ from govsites import clock
 from .groups import ADMIN_USERS_GROUP  # noqa: F401  (re-exported for callers)
 
 
+class UserManager(DjangoUserManager):
+    """Creates users through ``set_password`` so the policy status and history are recorded."""
+
+    def _create_user_object(self, username, email, password, **extra_fields):
+        user = super()._create_user_object(username, email, None, **extra_fields)
+        user.set_password(password)
+        return user
+
+
 class User(AbstractUser):
     """A named person. ``display_name`` is the Chinese name shown in approvals and the audit trail."""
 
     display_name = models.CharField(_("姓名"), max_length=64, blank=True)
     phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    # SEC-02: when the password last changed (maximum age), and whether the raw password passed
+    # the policy in force then (hashes cannot be checked later; None = unknown, set before 0004).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
+    password_policy_ok = models.BooleanField(_("密码符合策略"), null=True, blank=True)
+    # For an unknown status: a digest of the hash last screened against the weak list, so the
+    # startup check hashes the list once per password, not on every start (accounts.checks).
+    password_screened = models.CharField(max_length=64, blank=True, editable=False)
+
+    objects = UserManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("用户")
@@ -40,7 +60,47 @@ class User(AbstractUser):
             from .duties import check_duties
 
             check_duties(self)
+        # ``_password`` holds the raw password only after set_password() (not after a hash
+        # upgrade at login): that is a real change, so stamp it and keep it in the history.
+        raw = self._password
+        if raw is not None:
+            from .passwords import passes_policy
+
+            # real time, like Django's last_login: the platform clock may be frozen (demo, tests)
+            self.password_changed_at = timezone.now()
+            self.password_policy_ok = passes_policy(raw, self)
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at", "password_policy_ok"}
         super().save(*args, **kwargs)
+        if raw is not None and self.has_usable_password():
+            PasswordHistory.remember(self)
+
+
+class PasswordHistory(models.Model):
+    """Hashes of an account's recent passwords, so a new one cannot repeat them (SEC-02)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("密码哈希"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d}"
+
+    @classmethod
+    def remember(cls, user) -> None:
+        """Store the current hash and keep only as many as the profile's history length."""
+        from .passwords import history_length
+
+        cls.objects.create(user=user, password=user.password)
+        keep = max(history_length(), 1)
+        stale = cls.objects.filter(user=user).values_list("pk", flat=True)[keep:]
+        cls.objects.filter(pk__in=list(stale)).delete()
 
 
 class Role(models.TextChoices):

@@ -6,6 +6,7 @@ with :meth:`Actor.cli` / :meth:`Actor.system`. The audit trail copies it into ev
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -47,3 +48,38 @@ def client_ip(request: HttpRequest) -> str | None:
     """The peer address. Proxies are trusted only through Django's SECURE_PROXY_SSL_HEADER setup,
     so ``X-Forwarded-For`` is ignored here: a forged header must not forge the audit trail."""
     return request.META.get("REMOTE_ADDR") or None
+
+
+# -- the request being served ---------------------------------------------------------------------
+# Set by :class:`govsites.audit.middleware.AuditMiddleware` for every request: entries Wagtail
+# writes itself take their origin from it, and the middleware learns whether the request wrote any
+# entry (if not, and it changed something, it writes a generic one).
+
+
+@dataclass
+class RequestAudit:
+    origin: Actor
+    entries: int = 0
+
+
+_request: ContextVar[RequestAudit | None] = ContextVar("govsites_audit_request", default=None)
+
+
+def begin_request(origin: Actor) -> tuple[RequestAudit, Token]:
+    state = RequestAudit(origin=origin)
+    return state, _request.set(state)
+
+
+def end_request(token: Token) -> None:
+    _request.reset(token)
+
+
+def current_origin() -> Actor | None:
+    state = _request.get()
+    return state.origin if state is not None else None
+
+
+def entry_written() -> None:
+    state = _request.get()
+    if state is not None:
+        state.entries += 1

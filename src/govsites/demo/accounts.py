@@ -4,6 +4,10 @@ These are the only login accounts the demo ever creates (SEC-02: no default or s
 accounts). Every run replaces each password with a new random strong one that is printed once
 and stored only as a hash; they exist only in a database that holds the demo province and
 nothing else.
+
+The admin requires a TOTP second factor (SEC-02), so each demo account is also enrolled with an
+authenticator secret (kept across runs); the command prints it, and ``govsites otp_code
+<username>`` prints the current code — a demo convenience that works only in a demo database.
 """
 
 from __future__ import annotations
@@ -64,6 +68,8 @@ ACCOUNTS = [
     DemoAccount("demo-reviewer", "省政府门户网站内容审核人", "陈書衡", None, SiteRole.REVIEWER),
     DemoAccount("demo-secrecy", "省政府门户网站保密审查人", "韩静远", None, SiteRole.CONFIDENTIALITY_REVIEWER),
     DemoAccount("demo-city-editor", "市政府门户网站编辑", "叶知秋", None, SiteRole.EDITOR, "city"),
+    DemoAccount("demo-security", "安全管理员", "乔安澜", Role.SECURITY_OFFICER),
+    DemoAccount("demo-auditor", "安全审计员", "杜衡之", Role.AUDITOR),
 ]
 
 
@@ -73,6 +79,17 @@ class Issued:
     user: object
     password: str
     scope: str
+    otp_device: object = None
+
+    @property
+    def otp_uri(self) -> str:
+        return self.otp_device.config_url if self.otp_device else ""
+
+    @property
+    def otp_secret(self) -> str:
+        from govsites.accounts import mfa
+
+        return mfa.secret_text(self.otp_device) if self.otp_device else ""
 
 
 def generate_password(user=None) -> str:
@@ -130,10 +147,25 @@ def issue(account: DemoAccount, root: Institution) -> Issued:
         SiteMembership.objects.get_or_create(user=user, site=site, role=account.site_role)
         institution = site.institution
     record(Actor.cli(None), user, "govsites.demo.account", reason="demo_accounts：设置新的一次性演示密码")
+    device = enrol_second_factor(user)
     scope = institution.name if institution else "全部（超级用户）"
     if account.site_role:
         scope = f"{portal_of(account.portal, root).name}（{SiteRole(account.site_role).label}）"
-    return Issued(account, user, password, scope)
+    return Issued(account, user, password, scope, device)
+
+
+def enrol_second_factor(user):
+    """The account's confirmed TOTP device, created on the first run and kept afterwards."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from govsites.accounts import mfa
+
+    device = mfa.confirmed_totp(user)
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=mfa.TOTP_DEVICE_NAME, confirmed=True)
+        record(Actor.cli(None), user, "govsites.accounts.mfa_enrol", reason="demo_accounts：演示账号绑定验证器",
+               data={"device": device.persistent_id})
+    return device
 
 
 def capital_of(root: Institution) -> Institution | None:
@@ -154,8 +186,8 @@ def _target(account: DemoAccount, root: Institution) -> Institution | None:
     if account.role is None:
         return None
     capital = capital_of(root)
-    if account.username == "demo-province":
-        return root
+    if account.username == "demo-province" or account.role in (Role.SECURITY_OFFICER, Role.AUDITOR):
+        return root  # estate-wide duties
     if account.username == "demo-city":
         return capital
     scopes = [capital.path, root.path] if capital else [root.path]

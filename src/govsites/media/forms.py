@@ -2,8 +2,9 @@
 ``WAGTAILDOCS_DOCUMENT_FORM_BASE``): every admin path that creates or changes one — the add and
 edit views, the multiple uploader, the chooser's upload tab — validates through them.
 
-They add: required alt text, the upload checks of :mod:`govsites.media.validators`, Chinese
-messages for Wagtail's own file errors, and a collection that belongs to a site.
+They add: required alt text, the upload checks of :mod:`govsites.media.validators`, the
+re-encoding of every new image (only its pixels are stored), Chinese messages for Wagtail's own
+file errors, and a collection that belongs to a site.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from .site_collections import site_id_for_collection
 from .validators import (
     document_extensions,
     document_max_size,
+    reencode_image_upload,
     validate_document_upload,
     validate_image_upload,
 )
@@ -119,6 +121,7 @@ class SiteImageForm(SiteCollectionFormMixin, BaseImageForm):
         value = self.cleaned_data.get("file")
         if _is_new_upload(value):
             validate_image_upload(value)
+            reencode_image_upload(value)  # pixels only from here on (validators.reencode_image_bytes)
         return value
 
     def clean_description(self):

@@ -18,6 +18,7 @@ import codecs
 import os
 import posixpath
 import re
+import struct
 import unicodedata
 import zipfile
 
@@ -279,3 +280,118 @@ def validate_document_upload(f) -> str:
     check_size(f, document_max_size())
     sniff_document(f, extension)
     return extension
+
+
+# -- image re-encoding -----------------------------------------------------------------------------
+
+#: what Pillow calls the formats we accept, and the format an image is saved back in
+REENCODE_FORMATS = {"JPEG": "JPEG", "MPO": "JPEG", "PNG": "PNG", "GIF": "GIF", "WEBP": "WEBP"}
+#: most frames an animated image may have (each one is decoded and re-encoded)
+MAX_FRAMES = 300
+#: frame-level keys Pillow needs to save a frame faithfully; everything else (EXIF, XMP, text
+#: chunks, comments, dpi…) is dropped
+_KEEP_INFO = {
+    "PNG": ("transparency",),
+    "GIF": ("transparency", "duration", "disposal", "background"),
+    "WEBP": ("duration", "background"),
+    "JPEG": (),
+}
+
+
+def _refuse_reencode() -> ValidationError:
+    return ValidationError(
+        _("图片无法重新编码（文件可能已损坏），请用图片软件重新导出为JPG或PNG后上传。"), code="reencode_failed"
+    )
+
+
+def _frames(image, fmt):
+    from PIL import ImageSequence
+
+    frames = []
+    for frame in ImageSequence.Iterator(image):
+        clean = frame.copy()
+        clean.info = {k: frame.info[k] for k in _KEEP_INFO[fmt] if k in frame.info}
+        frames.append(clean)
+    return frames
+
+
+def reencode_image_bytes(data: bytes, max_pixels: int | None = None) -> tuple[bytes, str]:
+    """Decode ``data`` with Pillow and encode it again in the same format; returns the new bytes
+    and the format. Why: the stored file then holds pixels and nothing else — no EXIF (GPS
+    position, camera serial), XMP, text chunks or comments, no bytes after the image's end (the
+    "polyglot" tricks) — whatever the checks above may have missed. The ICC colour profile is
+    kept (colours would shift without it), JPEG orientation is applied to the pixels (its EXIF
+    tag is dropped), JPEG keeps its quantisation tables (no visible loss) and animated GIF, PNG
+    and WebP keep every frame and its timing, within the pixel budget for all frames together."""
+    import io
+
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            fmt = REENCODE_FORMATS.get(image.format or "")
+            if fmt is None:
+                raise ValidationError(
+                    _("不支持此图片格式，只能上传JPG、PNG、GIF、WEBP图片。"), code="invalid_image_extension"
+                )
+            frames_count = getattr(image, "n_frames", 1) if fmt != "JPEG" else 1
+            budget = max_pixels or getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 64_000_000)
+            if frames_count > MAX_FRAMES or frames_count * image.width * image.height > budget:
+                raise ValidationError(
+                    _("动图的帧数过多（%(frames)d帧，%(width)d×%(height)d像素），所有帧合计不能超过%(max)s像素，"
+                      "最多%(max_frames)d帧。请减少帧数或缩小尺寸后上传。")
+                    % {"frames": frames_count, "width": image.width, "height": image.height,
+                       "max": f"{budget:,}", "max_frames": MAX_FRAMES},
+                    code="too_many_frames",
+                )
+            icc = image.info.get("icc_profile")
+            out = io.BytesIO()
+            options = {"icc_profile": icc} if icc else {}
+            if fmt == "JPEG":
+                orientation = image.getexif().get(0x0112, 1)
+                if orientation not in (None, 1):
+                    upright = ImageOps.exif_transpose(image)
+                    upright.info = {}
+                    upright.save(out, "JPEG", quality=92, **options)
+                else:
+                    image.load()
+                    image.info = {}
+                    image.save(out, "JPEG", quality="keep", subsampling="keep", **options)
+            else:
+                frames = _frames(image, fmt)
+                if fmt == "WEBP":
+                    options["lossless"] = b"VP8L" in data[12:16]
+                    if not options["lossless"]:
+                        options["quality"] = 90
+                if len(frames) > 1:
+                    options.update(save_all=True, append_images=frames[1:])
+                    if "loop" in image.info:
+                        options["loop"] = image.info["loop"]
+                frames[0].save(out, fmt, **options)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, OSError, ValueError, SyntaxError, EOFError, struct.error) as exc:
+        raise _refuse_reencode() from exc
+    return out.getvalue(), fmt
+
+
+def reencode_image_upload(f) -> None:
+    """Replace the content of the upload ``f`` by its re-encoded pixels, in place: the same
+    object is what every Wagtail path stores afterwards, including the multiple uploader's
+    pending ``UploadedFile`` (saved from the request's file, not from the form's cleaned data)."""
+    f.seek(0)
+    data, _fmt = reencode_image_bytes(f.read())
+    limit = getattr(settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", None)
+    if limit and len(data) > limit:
+        raise ValidationError(
+            _("图片重新编码后过大（%(size)s），不能超过%(max)s，请压缩后上传。")
+            % {"size": filesizeformat(len(data)), "max": filesizeformat(limit)},
+            code="file_too_large",
+        )
+    target = f.file
+    target.seek(0)
+    target.truncate()
+    target.write(data)
+    target.flush()
+    target.seek(0)
+    f.size = len(data)

@@ -14,9 +14,10 @@ Refused: methods other than GET/HEAD (405), ``.``/``..`` segments, encoded ``/``
 control characters (400), dot-files other than ``.well-known`` and anything whose resolved path
 leaves the served release, e.g. through a planted symlink (404). Folders are never listed.
 
-Security headers are those of the nginx configuration; ``Strict-Transport-Security`` is only
-sent when the request came over HTTPS (``wsgi.url_scheme``, e.g. behind gunicorn with TLS), since
-HSTS over plain HTTP is ignored by browsers and would be wrong for the ``http://127.0.0.1`` demo.
+Security headers are those of the nginx configuration (CSP, nosniff, X-Frame-Options,
+Referrer-Policy, Permissions-Policy, Cross-Origin-Opener-Policy); ``Strict-Transport-Security`` is
+only sent when the request came over HTTPS (``wsgi.url_scheme``, e.g. behind gunicorn with TLS),
+since HSTS over plain HTTP is ignored by browsers and would be wrong for the ``http://127.0.0.1`` demo.
 """
 
 from __future__ import annotations
@@ -118,6 +119,11 @@ def content_security_policy(form_action_origin: str | None = None) -> str:
 
 
 HSTS = "max-age=31536000"
+#: static pages need none of the powerful browser features (docs/security.md "Headers, uploads and CI checks")
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), midi=(), "
+    "display-capture=(), interest-cohort=(), browsing-topics=()"
+)
 
 
 def security_headers(form_action_origin: str | None = None, https: bool = False) -> list[tuple[str, str]]:
@@ -126,6 +132,8 @@ def security_headers(form_action_origin: str | None = None, https: bool = False)
         ("X-Content-Type-Options", "nosniff"),
         ("X-Frame-Options", "SAMEORIGIN"),
         ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("Permissions-Policy", PERMISSIONS_POLICY),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
     ]
     if https:
         headers.append(("Strict-Transport-Security", HSTS))

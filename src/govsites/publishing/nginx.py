@@ -14,7 +14,8 @@ the admin lives on other hosts (SEC-01). Every site gets:
   aliases too) and an HTTP→HTTPS redirect; ``--http-only`` serves plain HTTP (demo, tests, or a TLS
   terminator in front);
 - the security headers of :func:`.frontserver.security_headers` (CSP, nosniff, X-Frame-Options,
-  Referrer-Policy, HSTS on HTTPS) on every response, errors included (``always``);
+  Referrer-Policy, Permissions-Policy, Cross-Origin-Opener-Policy, HSTS on HTTPS) on every
+  response, errors included (``always``);
 - caching as :func:`.frontserver.cache_control`: pages 60 s with revalidation, hashed ``assets/``
   one year ``immutable``, other files one day; gzip for text types;
 - GET/HEAD only (405), no folder listings, dot-files other than ``.well-known`` refused, the

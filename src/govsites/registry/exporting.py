@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from govsites import clock
 from govsites.audit.context import Actor
-from govsites.audit.log import record
+from govsites.audit.exports import audited_export
 
 from . import permissions
 from .actions import RegisterSite
@@ -34,8 +34,9 @@ def export_registry(actor: Actor) -> bytes:
     })
     subject = estate_root() or actor.authenticated_user
     if subject is not None:
-        record(actor, subject, "registry.export", reason=_("导出登记数据"),
-               data={"institutions": len(institutions), "sites": len(sites)})
+        audited_export(actor, subject, "registry.export", reason=_("导出登记数据"), fmt="xlsx",
+                       rows=len(institutions) + len(sites),
+                       data={"institutions": len(institutions), "sites": len(sites)})
     return content
 
 

@@ -12,13 +12,19 @@ from govsites.accounts.models import Role, RoleAssignment
 
 from .models import Application, ApprovalStep, Institution, Site, StepKind, StepStatus
 
+# The roles of registry work. The security officer and the auditor hold roles at institutions
+# too, but least privilege keeps them out of the registry's views and decisions.
+REGISTRY_ROLES = (Role.SUPERVISOR, Role.INSTITUTION_HEAD, Role.SITE_MANAGER)
+
 
 def assignments(user) -> list[RoleAssignment]:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_govsites_roles", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).select_related("institution"))
+        cached = list(
+            RoleAssignment.objects.filter(user=user, role__in=REGISTRY_ROLES).select_related("institution")
+        )
         user._govsites_roles = cached
     return cached
 

@@ -14,11 +14,13 @@ PROJECT_DIR = PACKAGE_DIR.parent.parent
 INSTALLED_APPS = [
     "govsites.accounts",
     "govsites.audit",
+    "govsites.privacy",  # SEC-08: encrypted personal data (docs/privacy.md)
     "govsites.policy",
     "govsites.registry",
     "govsites.content",
     "govsites.media",
     "govsites.publishing",
+    "govsites.security",
     "govsites.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -35,29 +37,52 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "ninja",  # serves the API docs' Swagger UI from our static files, not a CDN (CSP: script-src 'self')
     "django_tasks",
     "django_tasks_db",
+    # SEC-02: lockout after repeated login failures, TOTP second factor with recovery codes
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates for FORM_RENDERER below
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # CSP and Permissions-Policy (govsites.security.headers; docs/security.md "Headers, uploads and CI checks")
+    "govsites.security.headers.AdminCSPMiddleware",
+    "govsites.security.headers.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # SEC-03: request origin for audit entries; audits admin/API changes nothing else audited
+    "govsites.audit.middleware.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # SEC-02 (govsites.accounts.middleware; docs/security.md#authentication)
+    "govsites.accounts.middleware.AdminNetworkMiddleware",
+    "govsites.accounts.middleware.IdleSessionMiddleware",
+    "govsites.accounts.middleware.SecondFactorMiddleware",
+    "govsites.accounts.middleware.PasswordExpiryMiddleware",
+    # django-axes: must stay the last middleware
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "govsites.urls"
+# Widgets render through TEMPLATES, so templates/wagtailadmin/widgets can replace Wagtail's inline
+# <script> set-up (refused by the CSP) with data that static/govsites/csp-init.js runs.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "govsites.wsgi.application"
 
 TEMPLATES = [
@@ -78,10 +103,18 @@ TEMPLATES = [
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    # length, classes and history come from the policy profile's [security] section
+    {"NAME": "govsites.accounts.passwords.ProfileMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "govsites.accounts.passwords.CharacterClassValidator"},
+    {"NAME": "govsites.accounts.passwords.KnownWeakPasswordValidator"},
+    {"NAME": "govsites.accounts.passwords.PasswordHistoryValidator"},
+]
+# django-axes first: it refuses locked-out accounts and addresses before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -127,6 +160,24 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 LOGIN_URL = "wagtailadmin_login"
 
+# Authentication (SEC-02; docs/security.md#authentication). Limits come from the profile.
+# Lockout per account and per address: either one over the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = "govsites.accounts.lockout.failure_limit"
+AXES_COOLOFF_TIME = "govsites.accounts.lockout.cool_off"
+AXES_LOCKOUT_CALLABLE = "govsites.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "govsites.accounts.lockout.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# TOTP second factor for every account that may use the admin (False only in test settings).
+GOVSITES_REQUIRE_MFA = True
+OTP_TOTP_ISSUER = "政府网站集约化平台"
+# CIDR ranges allowed to reach /admin/ and /api/; empty = no restriction.
+GOVSITES_ADMIN_ALLOWED_NETWORKS: list[str] = []
+# Refuse to start with default/weak passwords or admins without a second factor (production: True).
+GOVSITES_ENFORCE_ACCOUNT_CHECKS = False
+
 # Uploads of registry spreadsheets are read in memory; keep them bounded (REG bulk onboarding).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
@@ -138,6 +189,28 @@ CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Strict"
+
+# Content-Security-Policy of everything Django answers (django-csp 4; docs/security.md "Headers, uploads and CI checks"):
+# no inline or foreign scripts; Wagtail's few inline init scripts are replaced by data attributes.
+# The admin does not call out to releases.wagtail.org (CSP connect-src 'self'; no outside calls).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
@@ -149,9 +222,16 @@ GOVSITES_NATIONAL_REPORTER = "govsites.registry.reporting.LocalNationalReporter"
 # The built-in front server (`govsites front_serve`) the publishing admin links each site to; "" = none.
 GOVSITES_FRONT_PREVIEW_URL = ""
 
+# SEC-08: personal data (keys are set by embedded/production; docs/privacy.md). Error reports
+# hide personal-data POST fields and the key settings; log handlers mask phone/ID/e-mail.
+GOVSITES_PII_KEYS = ""
+GOVSITES_PII_INDEX_KEY = ""
+DEFAULT_EXCEPTION_REPORTER_FILTER = "govsites.privacy.reporting.PersonalDataExceptionReporterFilter"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"redact_personal_data": {"()": "govsites.privacy.logging.RedactPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_personal_data"]}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }

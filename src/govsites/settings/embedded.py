@@ -11,12 +11,20 @@ import dj_database_url
 
 from .base import *  # noqa: F403
 from .base import PROJECT_DIR
-from .secrets import load_or_create_secret_key
+from .secrets import load_or_create_secret, load_or_create_secret_key, new_pii_key
 
 DATA_DIR = Path(os.environ.get("GOVSITES_DATA_DIR", PROJECT_DIR / "var"))
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 SECRET_KEY = os.environ.get("GOVSITES_SECRET_KEY") or load_or_create_secret_key(DATA_DIR / "secret_key")
+# SEC-03: the audit chain's HMAC keys ("id:secret,…", newest first; docs/audit.md)
+GOVSITES_AUDIT_KEY = os.environ.get("GOVSITES_AUDIT_KEY") or "k1:" + load_or_create_secret_key(DATA_DIR / "audit_key")
+GOVSITES_AUDIT_ARCHIVE_DIR = Path(os.environ.get("GOVSITES_AUDIT_ARCHIVE_DIR") or DATA_DIR / "audit-archive")
+# SEC-08: personal-data keys (docs/privacy.md), generated once beside the secret key if unset.
+GOVSITES_PII_KEYS = os.environ.get("GOVSITES_PII_KEYS") or load_or_create_secret(DATA_DIR / "pii_keys", new_pii_key)
+GOVSITES_PII_INDEX_KEY = os.environ.get("GOVSITES_PII_INDEX_KEY") or load_or_create_secret(
+    DATA_DIR / "pii_index_key", new_pii_key
+)
 DEBUG = os.environ.get("GOVSITES_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("GOVSITES_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver").split(",")
 

@@ -1,6 +1,7 @@
 """Production settings: every value comes from the environment; nothing has a usable default.
 
-Required: ``GOVSITES_SECRET_KEY``, ``DATABASE_URL``, ``GOVSITES_ALLOWED_HOSTS``,
+Required: ``GOVSITES_SECRET_KEY``, ``GOVSITES_AUDIT_KEY``, ``GOVSITES_PII_KEYS``, ``GOVSITES_PII_INDEX_KEY``, ``DATABASE_URL``,
+``GOVSITES_ALLOWED_HOSTS``,
 ``GOVSITES_FRONT_TARGETS`` (JSON list of front targets, docs/publishing.md#front-targets).
 Optional: ``GOVSITES_MEDIA_ROOT``/``GOVSITES_STATIC_ROOT`` (local folders) or
 ``GOVSITES_STORAGE_BACKEND`` (a Django storage class, e.g. an S3-compatible one),
@@ -24,6 +25,13 @@ def require(name: str) -> str:
 
 
 SECRET_KEY = require("GOVSITES_SECRET_KEY")
+# SEC-03: HMAC keys of the audit chain, "id:secret,…" newest first (docs/audit.md)
+GOVSITES_AUDIT_KEY = require("GOVSITES_AUDIT_KEY")
+GOVSITES_AUDIT_ARCHIVE_DIR = os.environ.get("GOVSITES_AUDIT_ARCHIVE_DIR", "/var/lib/govsites/audit-archive")
+# SEC-08: personal-data encryption keys ("id:base64key,…", first = current) and the blind-index
+# key, apart from SECRET_KEY (docs/privacy.md).
+GOVSITES_PII_KEYS = require("GOVSITES_PII_KEYS")
+GOVSITES_PII_INDEX_KEY = require("GOVSITES_PII_INDEX_KEY")
 DEBUG = False
 ALLOWED_HOSTS = [h.strip() for h in require("GOVSITES_ALLOWED_HOSTS").split(",") if h.strip()]
 CSRF_TRUSTED_ORIGINS = [
@@ -50,6 +58,18 @@ SECURE_SSL_REDIRECT = os.environ.get("GOVSITES_SSL_REDIRECT", "1") == "1"
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# SEC-02: the startup check refuses weak/default passwords and admins without a second factor;
+# GOVSITES_ADMIN_ALLOWED_NETWORKS (comma-separated CIDR) limits who reaches /admin/ and /api/.
+GOVSITES_ENFORCE_ACCOUNT_CHECKS = True
+GOVSITES_ADMIN_ALLOWED_NETWORKS = [
+    n.strip() for n in os.environ.get("GOVSITES_ADMIN_ALLOWED_NETWORKS", "").split(",") if n.strip()
+]
+# Preloading commits every subdomain of the admin's domain to HTTPS for good: opt in only.
+SECURE_HSTS_PRELOAD = os.environ.get("GOVSITES_HSTS_PRELOAD", "0") == "1"
+# ``__Host-`` cookies: HTTPS only, this host only (no Domain attribute), path / — a sibling
+# host under the same government domain can neither read nor plant them.
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 def front_targets() -> list:
     raw = require("GOVSITES_FRONT_TARGETS")

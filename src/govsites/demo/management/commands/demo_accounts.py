@@ -27,6 +27,12 @@ class Command(BaseCommand):
         for line in accounts.table(issued):
             self.stdout.write(line)
         self.stdout.write("")
+        self.stdout.write("双因素认证：管理后台登录后须输入验证码。可将下列密钥或地址导入身份验证器应用；")
+        self.stdout.write("演示时也可运行 `govsites otp_code <用户名>` 直接显示当前验证码（仅限演示数据库）。")
+        for item in issued:
+            self.stdout.write(f"{item.user.username}  密钥：{item.otp_secret}")
+            self.stdout.write(f"    {item.otp_uri}")
+        self.stdout.write("")
         self.stdout.write(f"管理后台：{base}/admin/")
         self.stdout.write(f"接口说明（OpenAPI）：{base}/api/v1/openapi.json")
         self.stdout.write(f"接口文档：{base}/api/v1/docs")

@@ -1,0 +1,1 @@
+"""Security records and hardening (issue #5)."""
