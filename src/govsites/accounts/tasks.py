@@ -9,5 +9,9 @@ from .actions import DisableInactiveAccounts
 
 @task()
 def disable_inactive_accounts() -> list[int]:
+    return run_disable_inactive_accounts()
+
+
+def run_disable_inactive_accounts() -> list[int]:
     """Daily: disable accounts unused for the profile's ``security.inactive_account_days``."""
     return [user.pk for user in DisableInactiveAccounts(Actor.system()).execute()]

@@ -59,3 +59,21 @@ def register_account_security_menu():
         ]
     )
     return SubmenuMenuItem(_("账号安全"), menu, name="account-security", icon_name="lock", order=900)
+
+
+@hooks.register("register_scheduled_jobs")
+def scheduled_jobs():
+    import datetime as dt
+
+    from govsites.scheduling import Job
+
+    from .tasks import run_disable_inactive_accounts
+
+    return [
+        Job(
+            "accounts.disable_inactive",
+            dt.timedelta(days=1),
+            run_disable_inactive_accounts,
+            command="disable_inactive_accounts",
+        )
+    ]

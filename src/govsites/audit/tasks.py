@@ -32,6 +32,10 @@ def verify_audit_trail() -> dict:
 
 @task()
 def prune_audit_trail() -> dict:
+    return run_prune()
+
+
+def run_prune() -> dict:
     try:
         result = prune(Actor.system())
     except PruneError as exc:

@@ -23,3 +23,17 @@ class AuditMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_audit_menu_item():
     return AuditMenuItem(_("审计日志"), reverse_lazy("audit:list"), name="audit", icon_name="history", order=900)
+
+
+@hooks.register("register_scheduled_jobs")
+def scheduled_jobs():
+    import datetime as dt
+
+    from govsites.scheduling import Job
+
+    from .tasks import run_prune, run_verification
+
+    return [
+        Job("audit.verify", dt.timedelta(hours=6), run_verification, command="audit_verify"),
+        Job("audit.prune", dt.timedelta(days=1), run_prune, command="audit_prune"),
+    ]

@@ -4,7 +4,8 @@
     govsites publish --all [--site ID …]  # full rebuild (the estate or some sites), both cores
     govsites publish --verify             # one integrity watch cycle (SEC-04)
     govsites publish --watch              # loop: queued changes every second, scheduled
-                                          # publishing every minute, integrity watch every minute
+                                          # publishing every minute, integrity watch every minute,
+                                          # and every app's scheduled jobs (govsites.scheduling)
 """
 
 from __future__ import annotations
@@ -113,12 +114,15 @@ class Command(BaseCommand):
         from govsites.publishing.announcements import queue_due
         from govsites.publishing.integrity import check_all
         from govsites.publishing.pipeline import publish_pending
+        from govsites.scheduling import Scheduler
 
         last_integrity = last_scheduled = 0.0
         notices_checked = clock.now() - dt.timedelta(minutes=1)
+        other_jobs = Scheduler()  # the other apps' periodic jobs (audit verification, retention, …)
         self.stdout.write("发布进程已启动（Ctrl-C 停止）")
         while True:
             now = time.monotonic()
+            other_jobs.run_due(now)
             if now - last_scheduled >= 60:
                 call_command("publish_scheduled", verbosity=0)  # Wagtail's scheduled go-live / expiry
                 checked_until = clock.now()
