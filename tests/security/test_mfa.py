@@ -109,6 +109,7 @@ def test_first_login_enrols_with_a_qr_code_and_shows_recovery_codes_once():
     assert response["Location"].startswith(reverse("govsites_mfa:setup"))
     page = c.get(reverse("govsites_mfa:setup")).content.decode()
     assert "<svg" in page and "<script>" not in page
+    assert f'action="{reverse("govsites_mfa:setup")}"' in page and 'name="token"' in page and "完成绑定" in page
     device = TOTPDevice.objects.get(user=user, confirmed=False)
     assert c.post(reverse("govsites_mfa:setup"), {"token": "12345x"}).status_code == 400
     device.refresh_from_db()
