@@ -48,6 +48,34 @@ def as_user():
     return actor
 
 
+def install_library_years() -> None:
+    """What workdays migration 0002 seeds (a transactional test elsewhere may have flushed it)."""
+    from django.utils import timezone
+
+    from govsites.workdays import seeding
+    from govsites.workdays.models import CalendarDay, CalendarYear
+
+    loaded = set(CalendarYear.objects.values_list("year", flat=True))
+    for year, entries in seeding.library_entries().items():
+        if year not in loaded:
+            seeding.write_year(CalendarYear, CalendarDay, year=year, entries=entries, source="library", notice="",
+                               loaded_at=timezone.now())
+
+
+@pytest.fixture(autouse=True)
+def _working_day_calendar(request):
+    """Deadlines need the official calendar: the seeded years are back after a transactional test
+    flushed them, and the in-process cache never outlives a test's rolled-back rows."""
+    from govsites.workdays import calendar
+
+    calendar.clear_cache()
+    if {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        request.getfixturevalue("db" if "db" in request.fixturenames else "transactional_db")
+        install_library_years()
+    yield
+    calendar.clear_cache()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_content_type_cache():
     """Transactional tests flush and recreate content types with new ids; never reuse stale ones."""

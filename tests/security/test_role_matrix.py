@@ -163,6 +163,11 @@ MATRIX = [
         data={"site": "{p.portal.pk}", "column": "{p.news.pk}", "title": "矩阵测试", "body": "<p>正文</p>"},
         api=True,
     ),
+    # the interaction back office: the inbox for everyone with a part in it, the figures for overseers
+    attempt("留言办理", "/admin/interaction/messages/", {"message_handler", "supervisor", "city_supervisor"}),
+    attempt("留言统计", "/admin/interaction/statistics/",
+            {"message_handler", "supervisor", "city_supervisor", "system_admin"}),
+    attempt("互动回应考核", "/admin/interaction/veto/", {"message_handler", "supervisor", "city_supervisor", "system_admin"}),
 ]
 
 

@@ -143,3 +143,6 @@ class Page:
     announcements: tuple[ItemSummary, ...] = ()
     error_code: int = 0
     extra: dict = field(default_factory=dict)
+    #: another app's page template (``interaction/message.html``, under its ``templates/front/``);
+    #: '' = the template of ``kind``. Its values travel in ``extra``.
+    template: str = ""

@@ -1,10 +1,10 @@
 """Turns the plain values of :mod:`.context` into the bytes of a static site: pages, feeds,
 sitemaps and the shared front-end assets.
 
-Pure functions over immutable values, no ORM and no Django: the publisher calls them tens of
-thousands of times per rebuild, so everything that does not depend on the page (the Jinja2
-environment, compiled templates, asset hashes, relative links between two folders) is computed
-once per process.
+Pure functions over immutable values, no ORM and no Django (beyond finding the installed apps'
+template folders once): the publisher calls them tens of thousands of times per rebuild, so
+everything that does not depend on the page (the Jinja2 environment, compiled templates, asset
+hashes, relative links between two folders) is computed once per process.
 """
 
 from __future__ import annotations
@@ -119,10 +119,20 @@ def asset_path(name: str) -> str:
 # -- templates -------------------------------------------------------------------------------
 
 
+def template_dirs() -> list[Path]:
+    """This app's front templates first (``base.html`` and its parts cannot be shadowed), then
+    the ``templates/front/`` folder of every other installed app that has one: another app's
+    pages (the interaction platform's ``interaction/*.html``) extend ``base.html``."""
+    from django.apps import apps
+
+    found = (Path(config.path) / "templates" / "front" for config in apps.get_app_configs())
+    return [TEMPLATES_DIR, *(d for d in found if d.is_dir() and d != TEMPLATES_DIR)]
+
+
 @functools.cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        loader=jinja2.FileSystemLoader(template_dirs()),
         autoescape=jinja2.select_autoescape(["html", "xml"]),
         trim_blocks=True,
         lstrip_blocks=True,
@@ -212,7 +222,7 @@ def render_page(page: Page) -> bytes:
     where relative links would miss; ``page.extra["root"]`` (the site's URL path on its front,
     e.g. ``/``) makes every link of the page an absolute path under it instead."""
     try:
-        template = _template(PAGE_TEMPLATES[page.kind])
+        template = _template(page.template or PAGE_TEMPLATES[page.kind])
     except KeyError:
         raise ValueError(f"unknown page kind {page.kind!r}") from None
     folder = posixpath.dirname(page.path)

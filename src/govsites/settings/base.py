@@ -5,6 +5,7 @@ machine, no external services) and ``production`` (configured only from the envi
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,9 @@ INSTALLED_APPS = [
     "govsites.media",
     "govsites.publishing",
     "govsites.security",
+    "govsites.workdays",  # the official working-day calendar (docs/workdays.md)
+    "govsites.interaction",
+    "govsites.public",  # the public service (SEC-01; its own settings: govsites.settings.public)
     "govsites.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -221,6 +225,16 @@ GOVSITES_POLICY_PROFILE = "national"
 GOVSITES_NATIONAL_REPORTER = "govsites.registry.reporting.LocalNationalReporter"
 # The built-in front server (`govsites front_serve`) the publishing admin links each site to; "" = none.
 GOVSITES_FRONT_PREVIEW_URL = ""
+# The public service (govsites.public) the static sites' interaction forms post to, and its
+# origin, which the fronts' CSP allows as a form target (docs/interaction.md).
+GOVSITES_PUBLIC_URL = "http://127.0.0.1:8002"
+
+
+def url_origin(url: str) -> str:
+    """``https://hd.example.gov.cn/gz/`` → ``https://hd.example.gov.cn`` ('' for no URL)."""
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
 
 # SEC-08: personal data (keys are set by embedded/production; docs/privacy.md). Error reports
 # hide personal-data POST fields and the key settings; log handlers mask phone/ID/e-mail.

@@ -58,10 +58,18 @@ GOVSITES_FRONT_PREVIEW_URL = os.environ.get("GOVSITES_FRONT_PREVIEW_URL", "http:
 
 # Publishing (docs/publishing.md): the build store on the admin side and the front targets.
 # The embedded default publishes to one local folder that `govsites front_serve` serves.
+GOVSITES_PUBLIC_URL = os.environ.get("GOVSITES_PUBLIC_URL", GOVSITES_PUBLIC_URL)  # noqa: F405
 GOVSITES_PUBLISHING = {
     "BUILD_DIR": DATA_DIR / "publish",
     "TARGETS": [{"name": "local", "kind": "local", "path": str(DATA_DIR / "front")}],
+    "PUBLIC_SERVICE_ORIGIN": url_origin(GOVSITES_PUBLIC_URL),  # noqa: F405
     # queue a publishing task after each content change (needs a task worker); the embedded
     # demo runs `govsites publish --watch` instead
     "ENQUEUE_TASKS": False,
 }
+
+# Notifications (deadline reminders and escalations): the embedded default writes each e-mail to a
+# file under var/mail instead of needing a mail server.
+EMAIL_BACKEND = os.environ.get("GOVSITES_EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("GOVSITES_FROM_EMAIL", "govsites@localhost")

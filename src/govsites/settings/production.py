@@ -5,7 +5,8 @@ Required: ``GOVSITES_SECRET_KEY``, ``GOVSITES_AUDIT_KEY``, ``GOVSITES_PII_KEYS``
 ``GOVSITES_FRONT_TARGETS`` (JSON list of front targets, docs/publishing.md#front-targets).
 Optional: ``GOVSITES_MEDIA_ROOT``/``GOVSITES_STATIC_ROOT`` (local folders) or
 ``GOVSITES_STORAGE_BACKEND`` (a Django storage class, e.g. an S3-compatible one),
-``GOVSITES_TASK_BACKEND`` (defaults to the database queue), ``GOVSITES_POLICY_PROFILE``.
+``GOVSITES_TASK_BACKEND`` (defaults to the database queue), ``GOVSITES_POLICY_PROFILE``,
+``GOVSITES_PUBLIC_URL`` (the public service the static pages' forms post to).
 """
 
 import json
@@ -82,8 +83,20 @@ def front_targets() -> list:
 # Publishing: GOVSITES_PUBLISH_DIR is the build store on the admin/worker host;
 # GOVSITES_FRONT_TARGETS is a JSON list of targets (docs/publishing.md#front-targets), e.g.
 # [{"name": "front1", "kind": "rsync", "destination": "deploy@10.0.0.5:/srv/govsites/front"}]
+# The public service the static pages' forms post to (e.g. https://hd.example.gov.cn); without
+# it the interaction pages show their columns without forms.
+GOVSITES_PUBLIC_URL = os.environ.get("GOVSITES_PUBLIC_URL", "")
 GOVSITES_PUBLISHING = {
     "BUILD_DIR": os.environ.get("GOVSITES_PUBLISH_DIR", "/var/lib/govsites/publish"),
     "TARGETS": front_targets(),
+    "PUBLIC_SERVICE_ORIGIN": url_origin(GOVSITES_PUBLIC_URL),  # noqa: F405
     "ENQUEUE_TASKS": True,
 }
+
+# Notifications (deadline reminders and escalations) through the organisation's mail relay.
+EMAIL_HOST = os.environ.get("GOVSITES_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("GOVSITES_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("GOVSITES_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("GOVSITES_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("GOVSITES_EMAIL_TLS", "0") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("GOVSITES_FROM_EMAIL", "govsites@localhost")

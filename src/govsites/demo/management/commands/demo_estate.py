@@ -5,7 +5,7 @@ from django.db import transaction
 
 from govsites.registry.models import SiteStatus
 
-from ... import estate
+from ... import estate, interaction
 from ...names import PROVINCE
 
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
                 return
             with transaction.atomic():  # a failed regeneration keeps the old estate
                 if reset:
+                    interaction.reset()  # messages keep their sites: they go first
                     estate.reset()
                 result = estate.generate(scale, seed)
         except estate.DemoError as exc:
