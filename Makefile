@@ -1,6 +1,7 @@
 # govsites — the two commands are `make demo` and `make test` (see README.md).
 PORT ?= 8000
 FRONT_PORT ?= 8001
+PUBLIC_PORT ?= 8002
 SCALE ?= small
 PY := .venv/bin/python
 PYTEST := $(PY) -m pytest
@@ -31,10 +32,12 @@ demo: venv
 	@$(PY) -m govsites.manage media_sync
 	@$(PY) -m govsites.manage collectstatic --noinput -v 0
 	@$(PY) -m govsites.manage publish --all
-	@echo "Admin on http://127.0.0.1:$(PORT)/admin/ ; published sites on http://127.0.0.1:$(FRONT_PORT)/ (Ctrl-C stops all)"
+	@echo "Admin on http://127.0.0.1:$(PORT)/admin/ ; published sites on http://127.0.0.1:$(FRONT_PORT)/ ; public service on http://127.0.0.1:$(PUBLIC_PORT)/ (Ctrl-C stops all)"
 	@trap 'kill 0' INT TERM EXIT; \
 		$(PY) -m govsites.manage front_serve --port $(FRONT_PORT) & \
 		$(PY) -m govsites.manage publish --watch & \
+		GOVSITES_DEPLOYMENT=embedded .venv/bin/gunicorn govsites.public.wsgi:application --bind 127.0.0.1:$(PUBLIC_PORT) \
+		--workers 2 --log-level warning & \
 		.venv/bin/gunicorn govsites.wsgi:application --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 \
 		--access-logfile - --log-level warning
 

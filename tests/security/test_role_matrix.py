@@ -168,6 +168,8 @@ MATRIX = [
     attempt("留言统计", "/admin/interaction/statistics/",
             {"message_handler", "supervisor", "city_supervisor", "system_admin"}),
     attempt("互动回应考核", "/admin/interaction/veto/", {"message_handler", "supervisor", "city_supervisor", "system_admin"}),
+    attempt("征集调查", "/admin/interaction/columns/surveys/", {"message_handler"}),
+    attempt("在线访谈", "/admin/interaction/columns/interviews/", {"message_handler"}),
 ]
 
 

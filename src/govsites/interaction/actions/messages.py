@@ -436,13 +436,20 @@ class DecideReply(MessageAction):
             message.passed_up_at = now
             message.save()
             self.event(EventKind.PASSED_UP, note="提交上级审核后发布")
-        elif message.wants_private:
-            message.withheld_reason = "留言人要求不公开"
-            message.save()
-            self.event(EventKind.WITHHELD, note=message.withheld_reason)
         else:
-            publish(self)
+            publish_unless_private(self)
         return message
+
+
+def publish_unless_private(action: MessageAction) -> None:
+    """Publish the result — unless the citizen asked not to, which is then the recorded reason."""
+    message = action.message
+    if message.wants_private:
+        message.withheld_reason = "留言人要求不公开"
+        message.save()
+        action.event(EventKind.WITHHELD, note=message.withheld_reason)
+    else:
+        publish(action)
 
 
 def publish(action: MessageAction) -> None:
@@ -469,12 +476,7 @@ class ReviewAbove(MessageAction):
         message.reviewed_at = clock.now()
         message.save()
         self.event(EventKind.REVIEWED)
-        if message.wants_private:
-            message.withheld_reason = "留言人要求不公开"
-            message.save()
-            self.event(EventKind.WITHHELD, note=message.withheld_reason)
-        else:
-            publish(self)
+        publish_unless_private(self)
         return message
 
 
