@@ -102,6 +102,14 @@ def test_a_site_without_interaction_has_no_interaction_pages(e, front):
     publish_site(e.stats_site, full=True)
     assert exists(front, e.stats_site, paths.HOME)
     assert not exists(front, e.stats_site, outputs.INDEX)
+    assert 'href="hudong/"' not in page(front, e.stats_site, paths.HOME)
+
+
+@pytest.mark.rule("INT-01")
+def test_the_sites_interaction_link_leads_to_its_interaction_pages(e, front):
+    publish_site(e.city_portal, full=True)
+    home = page(front, e.city_portal, paths.HOME)
+    assert '<a href="hudong/">互动交流</a>' in home
 
 
 @pytest.mark.rule("INT-02")

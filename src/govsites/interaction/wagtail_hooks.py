@@ -169,3 +169,17 @@ def register_knowledge_menu_item():
 def register_channels_menu_item():
     return InteractionMenuItem(_("互动栏目设置"), reverse_lazy("interaction_extra:channel_sites"),
                                check=_works_on_columns, name="interaction-channels", icon_name="cog", order=700)
+
+
+@hooks.register("register_publishing_column_entries")
+def interaction_column_entry(site):
+    """The site's 互动交流 navigation link leads to its interaction pages once it has columns there."""
+    from govsites.content.columns import ColumnType
+
+    from .models import Channel
+    from .outputs import INDEX
+
+    if Channel.objects.filter(site=site, enabled=True).exists():
+        return {ColumnType.INTERACTION: INDEX}
+    return {}
+

@@ -221,9 +221,12 @@ class SiteData:
 
     @cached_property
     def identity(self) -> SiteIdentity:
+        """The header and footer of every page (the nav may lead a column type elsewhere, below)."""
         site = self.site
         digits = "".join(_DIGITS.findall(site.public_security_number))
-        nav = tuple(NavLink(c.title, c.index) for c in self.columns.values() if c.parent_id is None)
+        entries = column_entries(site)
+        nav = tuple(NavLink(c.title, entries.get(c.column_type, c.index))
+                    for c in self.columns.values() if c.parent_id is None)
         return SiteIdentity(
             key=paths.site_key(site), name=site.name, domain=site.domain, site_code=site.site_code,
             sponsor=site.sponsor_name, operator=site.operator_name, contact_phone=site.contact_phone,
@@ -417,4 +420,16 @@ def uses_of(item_ids) -> dict[int, set[int]]:
     for item_id, site_id in Placement.objects.filter(item_id__in=list(item_ids)).values_list("item_id", "site_id"):
         out.setdefault(item_id, set()).add(site_id)
     return out
+
+
+def column_entries(site) -> dict[str, str]:
+    """Column type → the path its top-level navigation link leads to instead of the column's
+    own list, from the hook ``register_publishing_column_entries`` (``fn(site) -> dict``): e.g.
+    the interaction platform sends 互动交流 to the site's ``hudong/`` pages when it runs them."""
+    from wagtail import hooks
+
+    entries: dict[str, str] = {}
+    for fn in hooks.get_hooks("register_publishing_column_entries"):
+        entries.update(fn(site))
+    return entries
 
