@@ -583,7 +583,7 @@ def main(argv=None) -> int:
                         help="comma-separated wrk concurrencies for the lookups")
     parser.add_argument("--config", action="append", type=Config.parse,
                         help="gunicorn worker setup, repeatable: sync:WORKERS or gthread:WORKERS:THREADS "
-                             "(default: sync:5, the production instructions)")
+                             "(default: sync with cores + 1 workers, the production instructions)")
     parser.add_argument("--keepalive", action="store_true",
                         help="keep connections open between requests (default: a new connection per request, as "
                              "nginx's default proxying to gunicorn does)")
@@ -607,7 +607,7 @@ def main(argv=None) -> int:
     args.duration = args.duration or 30
     args.lookup_duration = args.lookup_duration or 20
     args.lookup_connections = [int(c) for c in args.lookup_connections.split(",") if c.strip()]
-    configs = args.config or [Config("sync", 5)]
+    configs = args.config or [Config("sync", (os.cpu_count() or 2) + 1)]
     common.refuse_test_database(args.database_url)
     ensure_wrk()
     sh(str(PG), "start")

@@ -141,7 +141,10 @@ class EncryptedTextField(EncryptedField):
 
 
 class BlindIndexField(models.CharField):
-    """HMAC of the normalised value of the encrypted field ``source``, kept up to date on save."""
+    """HMAC of the normalised value of the encrypted field ``source``, kept up to date on save.
+
+    Not indexed by itself: the model declares a plain ``models.Index`` on it (``db_index`` on a
+    text column makes PostgreSQL keep a second, LIKE-pattern index that equality lookups never use)."""
 
     personal_data = True
 
@@ -151,14 +154,12 @@ class BlindIndexField(models.CharField):
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", "")
         kwargs.setdefault("editable", False)
-        kwargs.setdefault("db_index", True)
         super().__init__(*args, **kwargs)
 
     def deconstruct(self):
         name, path, args, kwargs = super().deconstruct()
         kwargs["source"] = self.source
-        for key, default in (("max_length", 64), ("blank", True), ("default", ""), ("editable", False),
-                             ("db_index", True)):
+        for key, default in (("max_length", 64), ("blank", True), ("default", ""), ("editable", False)):
             if kwargs.get(key) == default:
                 kwargs.pop(key)
         return name, path, args, kwargs

@@ -78,6 +78,11 @@ class PersonalRecord(models.Model):
         verbose_name = _("个人信息记录")
         verbose_name_plural = _("个人信息记录")
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["phone_index"], name="privacy_pers_phone_index"),
+            models.Index(fields=["id_number_index"], name="privacy_pers_id_number_index"),
+            models.Index(fields=["email_index"], name="privacy_pers_email_index"),
+        ]
 
     def __str__(self) -> str:
         """Masked (this is what the audit trail's label and every default rendering show)."""

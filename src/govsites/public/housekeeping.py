@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from govsites import clock
+from govsites.interaction import ratelimit
 from govsites.interaction.models import RateCounter, UsedToken
-
-from . import ratelimit
 
 #: a replayed form is answered with its first case number for this long (the challenge itself
 #: expires after minutes; the memory only serves the citizen who presses "back" and resubmits)

@@ -22,17 +22,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from govsites import clock
-from govsites.actions import Action
+from govsites.actions import Action, NotAllowed
 from govsites.policy import profiles
-from govsites.privacy import crypto
-from govsites.privacy.models import _KIND as PERSONAL_KINDS
 from govsites.privacy.models import PersonalRecord, Source
 from govsites.registry.models import Institution, Site
 
-from .. import deadlines, permissions
+from .. import deadlines, intake, permissions, ratelimit
 from ..models import (
     Channel,
     EventKind,
@@ -43,6 +40,7 @@ from ..models import (
     ReplyStatus,
     UsedToken,
 )
+from ..ratelimit import Limit
 from .base import InteractionError, MessageAction, required_text
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -90,6 +88,9 @@ class Submission:
     token: str = ""
     #: keyed hash of the client address (never the address itself)
     client_hash: str = ""
+    #: the rate limits the submission counts against (the public service's per-address and
+    #: per-identity limits), counted by the intake in the same transaction
+    limits: tuple[Limit, ...] = ()
 
 
 def spend_token(token: str, receipt: str = "") -> UsedToken:
@@ -159,50 +160,51 @@ class SubmitMessage(Action):
             raise InteractionError(errors)
         return {"title": title, "body": body, "page_url": page_url, "name": name}
 
-    def perform(self):
+    def execute(self):
+        """The intake commits the rate counts even when it refuses (a flood is counted whatever it
+        sends), so refusals are raised here, after its transaction, not inside one."""
+        if not self.check_permission():
+            raise NotAllowed(self.denied_message)
+        message, code = self.build()
+        outcome = intake.store(intake.Intake(
+            message=message, record=message.submitter, token=self.submission.token,
+            limits=tuple(self.submission.limits),
+            duplicate_since=message.received_at - timedelta(days=int(profiles.active().get("interaction.duplicate_days"))),
+        ))
+        if outcome.over_limit:
+            raise ratelimit.RateLimited(ratelimit.retry_after())
+        if outcome.replay_receipt is not None:
+            raise ReplayedSubmission(outcome.replay_receipt)
+        if outcome.duplicate_case:
+            raise DuplicateSubmission(f"您已提交过相同内容的留言（受理编号 {outcome.duplicate_case}），请勿重复提交。",
+                                      outcome.duplicate_case)
+        if outcome.duplicate_case is not None:
+            raise DuplicateSubmission("相同内容的留言已经提交过，请勿重复提交。")
+        return message, code
+
+    def build(self) -> tuple[Message, str]:
+        """The validated, unsaved message with its personal record, deadlines and query code."""
         s = self.submission
         fields = self.validate()
-        refuse_replay(s.token)
+        if not s.token or len(s.token) > 64:
+            raise InteractionError("表单已失效，请刷新页面后重新填写。")
         record = PersonalRecord(
             source=Source.ERROR_REPORT if s.channel.kind == MessageKind.ERROR_REPORT else Source.MESSAGE,
             site_id=s.channel.site_id, name=fields["name"], phone=(s.phone or "").strip(),
             email=(s.email or "").strip(), address=clean_text(s.address),
         )
         record.full_clean(exclude=["site"])
-        print_ = fingerprint(fields["title"], fields["body"])
-        self.refuse_duplicate(print_, record)
-        record.save()
         now = clock.now()
         message = Message(
             kind=s.channel.kind, channel=s.channel, site_id=s.channel.site_id, handling_site_id=s.channel.site_id,
             title=fields["title"], body=fields["body"], page_url=fields["page_url"], submitter=record,
-            wants_private=bool(s.wants_private), received_at=now, client_hash=s.client_hash[:64],
-            fingerprint=print_,
+            wants_private=bool(s.wants_private), received_at=now, received_on=clock.local(now).date(),
+            client_hash=s.client_hash[:64], fingerprint=fingerprint(fields["title"], fields["body"]),
         )
         code = "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
         message.query_code_hash = Message.hash_query_code(code)
         deadlines.assign(message)
-        message.save()
-        spend_token(s.token, message.case_number)
-        message.events.create(kind=EventKind.RECEIVED, at=now)
         return message, code
-
-    def refuse_duplicate(self, print_: str, record: PersonalRecord) -> None:
-        days = int(profiles.active().get("interaction.duplicate_days"))
-        recent = Message.objects.filter(site_id=self.submission.channel.site_id, fingerprint=print_,
-                                        received_at__gte=clock.now() - timedelta(days=days))
-        digests = {f: crypto.blind_index(PERSONAL_KINDS[f], getattr(record, f)) for f in ("phone", "email")}
-        same_person = Q(pk__in=[])
-        if digests["phone"]:
-            same_person |= Q(submitter__phone_index=digests["phone"])
-        if digests["email"]:
-            same_person |= Q(submitter__email_index=digests["email"])
-        mine = recent.filter(same_person).first()
-        if mine is not None:
-            raise DuplicateSubmission(f"您已提交过相同内容的留言（受理编号 {mine.case_number}），请勿重复提交。",
-                                      mine.case_number)
-        if self.submission.client_hash and recent.filter(client_hash=self.submission.client_hash).exists():
-            raise DuplicateSubmission("相同内容的留言已经提交过，请勿重复提交。")
 
 
 # -- triage -----------------------------------------------------------------------------------------

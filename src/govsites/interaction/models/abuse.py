@@ -30,10 +30,14 @@ class UsedToken(models.Model):
     """A form token (and the challenge bound to it) that has been spent: a replayed form is
     recognised, whichever kind of submission it carried."""
 
-    token = models.CharField(max_length=64, unique=True)
+    token = models.CharField(max_length=64)
     used_at = models.DateTimeField(default=clock.now, db_index=True)
     #: the case number (or other receipt) the first submission got, shown again on a replay
     receipt = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        # a constraint, not ``unique=True``: no second, LIKE-pattern index on PostgreSQL
+        constraints = [models.UniqueConstraint(fields=["token"], name="unique_used_token")]
 
     def __str__(self) -> str:
         return f"{self.token[:8]}… {self.receipt}"

@@ -44,7 +44,9 @@ def _window() -> tuple[int, int]:
     return number, max(1, math.ceil((number + 1) * size - now))
 
 
-def _sql(rows: int) -> str:
+def upsert_sql(rows: int) -> str:
+    """The counting statement for ``rows`` keys (parameters: key, window per row); the
+    submission intake embeds it in its one-statement write."""
     q = connection.ops.quote_name
     # names come from the model and placeholders only; values are always parameters
     table, key, window, count = (q(name) for name in (RateCounter._meta.db_table, "key", "window", "count"))
@@ -56,23 +58,42 @@ def _sql(rows: int) -> str:
     ))
 
 
-def hit(*limits: Limit, message: str = "") -> None:
-    """Count one request against every key; :class:`RateLimited` if any is now over its limit."""
-    # distinct keys in a fixed order: one row is never hit twice by a statement, and concurrent
-    # statements lock rows in the same order (no deadlock on PostgreSQL)
-    wanted: dict[str, int] = {}
+def wanted(limits) -> dict[str, int]:
+    """Distinct keys in a fixed order with their (smallest) limits: one row is never hit twice by
+    a statement, and concurrent statements lock rows in the same order (no deadlock on
+    PostgreSQL)."""
+    out: dict[str, int] = {}
     for limit in limits:
         if limit.key:
-            wanted[limit.key[:80]] = min(limit.limit, wanted.get(limit.key[:80], limit.limit))
-    if not wanted:
-        return
-    number, remaining = _window()
-    keys = sorted(wanted)
+            out[limit.key[:80]] = min(limit.limit, out.get(limit.key[:80], limit.limit))
+    return dict(sorted(out.items()))
+
+
+def window_number() -> int:
+    return _window()[0]
+
+
+def retry_after() -> int:
+    """Seconds until the current window ends."""
+    return _window()[1]
+
+
+def count(*limits: Limit) -> bool:
+    """Count one request against every key; True if any is now over its limit (the count stays)."""
+    keys = wanted(limits)
+    if not keys:
+        return False
+    number = window_number()
     with connection.cursor() as cursor:
-        cursor.execute(_sql(len(keys)), [value for key in keys for value in (key, number)])
+        cursor.execute(upsert_sql(len(keys)), [value for key in keys for value in (key, number)])
         counts = dict(cursor.fetchall())
-    if any(counts.get(key, 0) > wanted[key] for key in keys):
-        raise RateLimited(remaining, message)
+    return any(counts.get(key, 0) > limit for key, limit in keys.items())
+
+
+def hit(*limits: Limit, message: str = "") -> None:
+    """Count one request against every key; :class:`RateLimited` if any is now over its limit."""
+    if count(*limits):
+        raise RateLimited(retry_after(), message)
 
 
 def check(limit: Limit, message: str = "") -> None:

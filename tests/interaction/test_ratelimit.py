@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 
 from govsites import clock as govclock
+from govsites.interaction import ratelimit
 from govsites.interaction.models import RateCounter
-from govsites.public import ratelimit
-from govsites.public.ratelimit import Limit, RateLimited
+from govsites.interaction.ratelimit import Limit, RateLimited
 
 
 @pytest.mark.django_db
