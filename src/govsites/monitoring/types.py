@@ -16,8 +16,9 @@ class Fetch:
 
     ``error`` is a short machine key when no usable response came back (``timeout``,
     ``connect``, ``dns``, ``tls``, ``redirect_loop``, ``too_many_redirects``, ``too_large``,
-    ``not_html``, ``decode``, ``slow_body``, ``protocol``), with ``error_detail`` in words;
-    ``status`` is then ``None`` unless a status line arrived before the failure.
+    ``not_html``, ``decode``, ``slow_body``, ``protocol``, ``invalid_url``), with ``error_detail``
+    in words; ``status`` is then ``None`` unless a status line arrived before the failure.
+    ``redirects`` lists the URLs that answered with a redirect, in order (``url`` first).
     """
 
     url: str
@@ -65,6 +66,8 @@ class Page:
     depth: int = 0
     referrer: str = ""
     links: list[Link] = field(default_factory=list)
+    # the parsed page (govsites.monitoring.html.Document), built once: use html.document(page)
+    doc: Any = field(default=None, repr=False, compare=False)
 
     @property
     def url(self) -> str:
@@ -84,7 +87,10 @@ class SiteFacts:
     police_filing: str = ""  # 公安机关备案号
     contact: str = ""
     hosted: bool = False  # rendered by our publisher (tamper check against the manifest)
+    site_id: int | None = None  # the registry's Site, when the host is in the registry
     allowed_domains: tuple[str, ...] = ()  # script/iframe/link targets that are not "outside"
+    is_portal: bool = False  # 政府门户网站: must offer 我为政府网站找错 and an enquiry channel
+    has_site_mark: bool = False  # holds a 党政机关网站标识, so every page must show it
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -106,3 +112,23 @@ class Observation:
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.check, self.url, self.target)
+
+
+@dataclass
+class SiteOutcome:
+    """What one site's check in a census produced (before it is stored).
+
+    ``status``: ``checked``, ``unreachable`` (the home page did not open) or ``error`` (the check
+    itself failed). ``families`` are the check families that ran to completion: an open finding
+    of such a family that is not observed again counts as fixed, one of another family is left
+    alone.
+    """
+
+    facts: SiteFacts
+    status: str = "checked"
+    error: str = ""
+    pages: int = 0
+    links: int = 0
+    elapsed: float = 0.0
+    families: tuple[str, ...] = ()
+    observations: list[Observation] = field(default_factory=list)

@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "govsites.security",
     "govsites.workdays",  # the official working-day calendar (docs/workdays.md)
     "govsites.interaction",
+    "govsites.monitoring",  # supervision: crawler, checks, findings, scoring (docs/monitoring/)
     "govsites.public",  # the public service (SEC-01; its own settings: govsites.settings.public)
     "govsites.demo",
     "wagtail.contrib.forms",

@@ -36,6 +36,8 @@ _TYPES = (
     CheckType("home_not_updated", "freshness", "首页长期未更新", "veto", "首页不更新"),
     CheckType("column_not_updated", "freshness", "栏目未按时更新", "deduction", "栏目不更新"),
     CheckType("column_empty", "empty_columns", "空白栏目", "deduction", "栏目不更新"),
+    # REG-14: nothing updated for far longer than the veto window — integrate or shut it down
+    CheckType("zombie_site", "freshness", "长期不更新（僵尸网站）", "veto", "首页不更新"),
     # links (链接可用性)
     CheckType("broken_link_home", "broken_links", "首页链接不可用", "deduction", "链接可用性"),
     CheckType("broken_link", "broken_links", "链接不可用", "deduction", "链接可用性"),
