@@ -27,3 +27,15 @@ def register_probes():
     from .availability import probe_interval, probe_sites
 
     return [Job("monitoring.probes", probe_interval(), probe_sites, command="monitoring_probe")]
+
+
+@hooks.register("register_scheduled_jobs")
+def register_sweep():
+    """Overdue findings are escalated within the hour."""
+    import datetime as dt
+
+    from govsites.scheduling import Job
+
+    from .sweep import run
+
+    return [Job("monitoring.sweep", dt.timedelta(hours=1), run, command="monitoring_sweep")]
