@@ -43,6 +43,7 @@ ROLES = (
 EDITORIAL = {"editor", "reviewer", "confidentiality_reviewer", "site_admin", "other_site_editor"}
 REGISTRY = {"supervisor", "city_supervisor", "institution_head", "site_manager"}
 EVERYONE_WITH_A_ROLE = set(ROLES) - {"no_role"}
+MONITORING_READERS = {"supervisor", "city_supervisor", "site_manager"}
 
 
 @pytest.fixture
@@ -170,6 +171,17 @@ MATRIX = [
     attempt("互动回应考核", "/admin/interaction/veto/", {"message_handler", "supervisor", "city_supervisor", "system_admin"}),
     attempt("征集调查", "/admin/interaction/columns/surveys/", {"message_handler"}),
     attempt("在线访谈", "/admin/interaction/columns/interviews/", {"message_handler"}),
+    # supervision (网站监管): supervisors of the area; a site manager reads their own site's results
+    attempt("网站监管总览", "/admin/monitoring/", MONITORING_READERS),
+    attempt("监测问题", "/admin/monitoring/findings/", MONITORING_READERS),
+    attempt("网站监测情况", "/admin/monitoring/sites/{p.estate.stats_site.pk}/", MONITORING_READERS),
+    attempt("检查批次", "/admin/monitoring/censuses/", MONITORING_READERS),
+    attempt("违规记录", "/admin/monitoring/violations/", MONITORING_READERS),
+    # invalid data: past the permission gate the form refuses it (400), so no census is started
+    attempt("发起网站检查", "/admin/monitoring/censuses/start/", {"supervisor", "city_supervisor"}, method="POST",
+            data={"kind": "无此类型"}),
+    attempt("登记违规情况", "/admin/monitoring/sites/{p.estate.stats_site.pk}/violations/",
+            {"supervisor", "city_supervisor"}, method="POST", data={"kind": "fees"}),
 ]
 
 

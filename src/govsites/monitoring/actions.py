@@ -16,7 +16,6 @@ from django.core.exceptions import ValidationError
 from govsites import clock
 from govsites.actions import Action
 from govsites.policy import profiles
-from govsites.registry import permissions as registry_permissions
 from govsites.registry.models import Site
 from govsites.workdays import calendar
 from govsites.workdays.calendar import MissingCalendarYear
@@ -36,22 +35,13 @@ from .models import (
     ViolationKind,
     finding_key,
 )
+from .permissions import may_start_census, may_supervise
 from .signals import finding_changed
 from .types import Observation, SiteOutcome
 
 
 class MonitoringError(ValidationError):
     """A refused step, with a Chinese message."""
-
-
-def may_supervise(user, site: Site | None) -> bool:
-    """Estate supervisors of the site's area (or of the whole estate for hosts outside the
-    registry) run censuses, close findings and record violations."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    if site is None:
-        return registry_permissions.is_estate_supervisor(user)
-    return registry_permissions.is_supervisor_of(user, site.institution)
 
 
 class MonitoringAction(Action):
@@ -79,7 +69,7 @@ class StartCensus(MonitoringAction):
         self.kind, self.note, self.planned = kind, note, planned
 
     def check_permission(self) -> bool:
-        return self.system_or_supervisor(None)
+        return self.actor.user is None or may_start_census(self.user)
 
     def perform(self) -> Census:
         census = Census.objects.create(kind=self.kind, note=(self.note or "")[:200], started_by=self.user,
@@ -94,7 +84,7 @@ class FinishCensus(MonitoringAction):
         self.census, self.stats, self.failed = census, stats or {}, failed
 
     def check_permission(self) -> bool:
-        return self.system_or_supervisor(None)
+        return self.actor.user is None or may_start_census(self.user)
 
     def perform(self) -> Census:
         census = self.census

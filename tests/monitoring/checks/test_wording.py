@@ -1,7 +1,6 @@
 """Serious wording errors and typos: every positive case next to a decoy that must stay quiet."""
 
 import shutil
-import time
 from datetime import date
 
 import pytest
@@ -218,19 +217,15 @@ def test_error_pages_and_pages_without_html_are_not_judged():
     assert [o.url for o in wording.check_wording(site(), pages)] == ["https://www.test.gov.cn/a.html"]
 
 
-def test_a_large_page_is_checked_fast():
-    """A 200 KB page of list rows (titles, names, expressions on every row): ~25 ms on the 2-core
-    development machine once the automaton exists (building it: ~0.5 s, once per process)."""
+def test_a_large_page_is_checked_whole():
+    """A 200 KB page of list rows (titles, names, expressions on every row); the error is at its
+    very end. (Speed — ~25 ms once the automaton exists — is measured by the benchmark, not here.)"""
     row = ('<li><a href="/a/{i}.html">国务院总理李强主持召开国务院常务会议，部署推进中国特色社会主义现代化建设</a>'
            '<span class="date">2024-05-{d:02d}</span></li>')
     html = doc("<ul>" + "".join(row.format(i=i, d=i % 28 + 1) for i in range(1150)) + "</ul><p>国务院总理李墙</p>")
     assert len(html.encode()) > 200_000
-    wording.matcher()
-    started = time.perf_counter()
     observations = wording.check_page(page("/big.html", html))
-    elapsed = time.perf_counter() - started
     assert [o.target for o in observations] == ["李墙"]
-    assert elapsed < 0.5
 
 
 # --- the data -------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ class Census(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {clock.local(self.started_at):%Y-%m-%d %H:%M}"
 
 
 class SiteResultStatus(models.TextChoices):

@@ -1,0 +1,1 @@
+"""The supervision admin (网站监管): dashboard, sites, findings, censuses and violations."""
