@@ -269,3 +269,18 @@ def test_a_bad_site_list_or_resolve_entry_is_a_clear_error(tmp_path):
     good.write_text("www.example.gov.cn\n", encoding="utf-8")
     with pytest.raises(CommandError, match="HOST:PORT:ADDR"):
         call_command("census", "--sites", str(good), "--resolve", "nonsense", verbosity=0)
+
+
+def test_a_census_scales_out_as_one_task_per_site(e, served):
+    from govsites.monitoring.tasks import enqueue_census
+
+    city, stats = e.city_portal, e.stats_site
+    served.pages[(city.domain, "/")] = page("青岚市人民政府", '<a href="/gone.html">旧通知</a>', footer_of(city))
+    served.pages[(stats.domain, "/")] = page("青岚市统计局", "<p>统计数据</p>", footer_of(stats))
+    sites = [facts_for_site(s, "http") for s in (city, stats)]
+    options = CensusOptions(resolve=served.resolve, fetcher=QUICK, families=("broken_links",))
+    census = enqueue_census(sites, Actor.cli(e.city_office), options=options)  # the test backend runs tasks at once
+    census.refresh_from_db()
+    assert census.status == CensusStatus.DONE and census.started_by == e.city_office
+    assert sorted(census.results.values_list("host", flat=True)) == sorted([city.domain, stats.domain])
+    assert Finding.objects.get(check_type="broken_link_home").first_census == census

@@ -164,15 +164,9 @@ class CensusOptions:
     site_concurrency: int | None = None
 
 
-def run_census(sites: Iterable[SiteFacts], actor, *, kind: str = CensusKind.ADHOC, note: str = "",
-               options: CensusOptions | None = None, progress: Callable[[int, int, str], None] | None = None) -> Census:
-    """Crawl, check, judge and store every site; returns the finished census."""
-    options = options or CensusOptions()
-    sites = list(sites)
-    census = StartCensus(actor, kind=kind, note=note, planned=len(sites)).execute()
-    started = time.monotonic()
-    now = clock.now()
-    families = tuple(f for f in options.families if f in FAMILIES)
+def prepare(sites: Iterable[SiteFacts], families: Sequence[str], now: dt.datetime) -> None:
+    """What the checks need from the database, read before the crawl (the crawl thread does not
+    touch the ORM): the availability verdict over stored probes, the manifest of hosted sites."""
     for site in sites:
         if site.site_id is not None and "availability" in families:
             judged = availability.unreachable_observations(site, now)
@@ -181,6 +175,25 @@ def run_census(sites: Iterable[SiteFacts], actor, *, kind: str = CensusKind.ADHO
         if site.hosted and site.site_id is not None and "tampering" in families:
             site.extra.setdefault("manifest", dict(ManifestEntry.objects.filter(site_id=site.site_id)
                                                    .values_list("path", "sha256")))
+
+
+def record(actor, census: Census, outcome: SiteOutcome):
+    """Judge one site's outcome and store it with its findings."""
+    verdict = judge(outcome.observations) if outcome.status == SiteResultStatus.CHECKED else None
+    return RecordSiteResult(actor, census, outcome, verdict).execute()
+
+
+def run_census(sites: Iterable[SiteFacts], actor, *, kind: str = CensusKind.ADHOC, note: str = "",
+               options: CensusOptions | None = None, progress: Callable[[int, int, str], None] | None = None) -> Census:
+    """Crawl, check, judge and store every site in this process; returns the finished census.
+    (:func:`govsites.monitoring.tasks.enqueue_census` runs the same per site on the task queue.)"""
+    options = options or CensusOptions()
+    sites = list(sites)
+    census = StartCensus(actor, kind=kind, note=note, planned=len(sites)).execute()
+    started = time.monotonic()
+    now = clock.now()
+    families = tuple(f for f in options.families if f in FAMILIES)
+    prepare(sites, families, now)
     handover: queue.Queue = queue.Queue(maxsize=64)
     stats: dict = {}
     failure: list[BaseException] = []
@@ -197,8 +210,7 @@ def run_census(sites: Iterable[SiteFacts], actor, *, kind: str = CensusKind.ADHO
     worker.start()
     done = 0
     while (outcome := handover.get()) is not None:
-        RecordSiteResult(actor, census, outcome, judge(outcome.observations) if outcome.status == "checked"
-                         else None).execute()
+        record(actor, census, outcome)
         done += 1
         if progress is not None:
             progress(done, len(sites), outcome.facts.host)
@@ -208,6 +220,16 @@ def run_census(sites: Iterable[SiteFacts], actor, *, kind: str = CensusKind.ADHO
         FinishCensus(actor, census, stats=stats, failed=f"{type(failure[0]).__name__}: {failure[0]}"[:500]).execute()
         raise failure[0]
     return FinishCensus(actor, census, stats=stats).execute()
+
+
+def check_one(site: SiteFacts, options: CensusOptions, now: dt.datetime | None = None) -> SiteOutcome:
+    """One site, crawled and checked in this thread (the unit of a census on the task queue)."""
+    now = now or clock.now()
+    families = tuple(f for f in options.families if f in FAMILIES)
+    prepare([site], families, now)
+    handover: queue.Queue = queue.Queue()
+    asyncio.run(_crawl([site], now, families, options, handover))
+    return handover.get_nowait()
 
 
 async def _crawl(sites: list[SiteFacts], now, families, options: CensusOptions, handover: queue.Queue) -> dict:

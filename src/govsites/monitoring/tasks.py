@@ -46,3 +46,50 @@ def census_of_scope(user_id: int, kind: str = "adhoc", note: str = "", ip_addres
     census = run_census(scope_facts(user, scheme), Actor(user=user, ip_address=ip_address, via="task"),
                         kind=kind, note=note, options=options)
     return census.pk
+
+
+# -- scale-out: one task per site ------------------------------------------------------------------
+
+def enqueue_census(sites, actor, *, kind: str = "adhoc", note: str = "", options=None):
+    """Start a census whose sites are checked as independent tasks (``census_site``), so N workers
+    share an estate; the last site to be stored finishes the census. Returns the census."""
+    from dataclasses import asdict
+
+    from .actions import StartCensus
+    from .census import CensusOptions
+
+    options = options or CensusOptions()
+    sites = list(sites)
+    census = StartCensus(actor, kind=kind, note=note, planned=len(sites)).execute()
+    user_id = actor.user.pk if actor.user is not None else None
+    for site in sites:
+        census_site.enqueue(census.pk, asdict(site), asdict(options), user_id=user_id,
+                            ip_address=actor.ip_address, via=actor.via)
+    return census
+
+
+@task()
+def census_site(census_id: int, facts: dict, options: dict, user_id: int | None = None,
+                ip_address: str | None = None, via: str = "task") -> int:
+    """Crawl, check, judge and store one site of census ``census_id``; finishes the census when it
+    was the last. Returns the SiteResult id."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from govsites.audit.context import Actor
+
+    from .actions import FinishCensus
+    from .census import CensusOptions, check_one, record
+    from .models import Census, CensusStatus
+    from .sitelist import facts_from_mapping
+
+    user = get_user_model().objects.filter(pk=user_id).first() if user_id else None
+    actor = Actor(user=user, ip_address=ip_address, via=via)
+    census = Census.objects.get(pk=census_id)
+    site_options = CensusOptions(**{**options, "families": tuple(options.get("families") or ())})
+    result = record(actor, census, check_one(facts_from_mapping(facts), site_options))
+    with transaction.atomic():
+        census = Census.objects.select_for_update().get(pk=census_id)
+        if census.status == CensusStatus.RUNNING and census.results.count() >= int(census.stats.get("planned", 0)):
+            FinishCensus(actor, census).execute()
+    return result.pk
