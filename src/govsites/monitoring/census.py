@@ -178,8 +178,12 @@ def prepare(sites: Iterable[SiteFacts], families: Sequence[str], now: dt.datetim
 
 
 def record(actor, census: Census, outcome: SiteOutcome):
-    """Judge one site's outcome and store it with its findings."""
-    verdict = judge(outcome.observations) if outcome.status == SiteResultStatus.CHECKED else None
+    """Judge one site's outcome and store it with its findings. A site that could not be checked
+    is judged only when a veto already applies (it did not answer: 站点无法访问); otherwise it has
+    no verdict rather than a score over the families that never ran."""
+    verdict = judge(outcome.observations)
+    if outcome.status != SiteResultStatus.CHECKED and verdict.passed:
+        verdict = None
     return RecordSiteResult(actor, census, outcome, verdict).execute()
 
 

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "govsites.workdays",  # the official working-day calendar (docs/workdays.md)
     "govsites.interaction",
     "govsites.monitoring",  # supervision: crawler, checks, findings, scoring (docs/monitoring/)
+    "govsites.reports",  # supervision reports: monthly, quarterly, annual (docs/reports.md)
     "govsites.public",  # the public service (SEC-01; its own settings: govsites.settings.public)
     "govsites.demo",
     "wagtail.contrib.forms",
