@@ -76,6 +76,7 @@ def score(findings: list[dict], truth: list[dict], *, decoys: list[dict] = (), h
         if hit and (not k[3] or k[3] in hit):
             decoy_hits.append(d)
     per_check: dict[str, Counter] = {}
+    misses: dict[str, list] = {"false_positives": sorted(found - truth_keys), "false_negatives": sorted(truth_keys - found)}
     for k in found | truth_keys:
         c = per_check.setdefault(k[1], Counter())
         c["tp" if k in found and k in truth_keys else "fp" if k in found else "fn"] += 1
@@ -93,6 +94,7 @@ def score(findings: list[dict], truth: list[dict], *, decoys: list[dict] = (), h
         "families": {f: rates(per_family[f]) for f in FAMILIES if f in per_family},
         "decoy_hits": decoy_hits,
         "unscored": unscored,
+        **misses,
     }
 
 
@@ -106,6 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--estate", type=Path, required=True)
     parser.add_argument("--findings", type=Path, required=True, help="JSON lines: site, check, url, target, …")
     parser.add_argument("--json", action="store_true", help="print the full result as JSON")
+    parser.add_argument("--details", action="store_true",
+                        help="also print per-check counts and every false positive and false negative")
     args = parser.parse_args(argv)
     result = score_estate(args.estate, load_jsonl(args.findings))
     if args.json:
@@ -119,6 +123,15 @@ def main(argv: list[str] | None = None) -> int:
     for family, r in result["families"].items():
         print(f"{family:<18} {r['tp']:>5} {r['fp']:>5} {r['fn']:>5}     {pct(r['precision'])}  {pct(r['recall'])}")
     print(f"decoy hits: {len(result['decoy_hits'])}; unscored findings: {result['unscored']}")
+    if args.details:
+        print()
+        for check, r in result["checks"].items():
+            print(f"  {check:<24} {r['tp']:>5} {r['fp']:>5} {r['fn']:>5}     {pct(r['precision'])}  {pct(r['recall'])}")
+        for label in ("false_positives", "false_negatives"):
+            for _site, check, url, target in result[label]:
+                print(f"{label[:14]:<15} {check:<22} {url}  {target}")
+        for d in result["decoy_hits"]:
+            print(f"decoy hit      {d['check']:<22} {d['url']}  {d.get('target', '')}  ({d.get('note', '')})")
     return 0
 
 

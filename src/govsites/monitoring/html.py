@@ -170,9 +170,11 @@ class Document:
 
     ``tree`` parses lazily; :meth:`release` drops it to save memory (a lexbor tree is about ten
     times the size of its HTML) while the extracted links, text, title and meta tags stay.
+    ``views`` holds what other modules build on the parse, by key (the page checks' view), so
+    it lives and dies with the page instead of in a cache shared between threads.
     """
 
-    __slots__ = ("_links", "_metas", "_text", "_tree", "html", "url")
+    __slots__ = ("_links", "_metas", "_text", "_tree", "html", "url", "views")
 
     def __init__(self, html: str, url: str = ""):
         self.html = html
@@ -181,6 +183,7 @@ class Document:
         self._links: list[Link] | None = None
         self._text: str | None = None
         self._metas: dict[str, str] | None = None
+        self.views: dict[str, object] = {}
 
     @property
     def tree(self) -> LexborHTMLParser:
@@ -189,8 +192,9 @@ class Document:
         return self._tree
 
     def release(self) -> None:
-        """Drop the parse tree (it is rebuilt on the next access to :attr:`tree`)."""
+        """Drop the parse tree and the views built on it (rebuilt on the next access)."""
         self._tree = None
+        self.views.clear()
 
     def css(self, selector: str) -> list[LexborNode]:
         return self.tree.css(selector)

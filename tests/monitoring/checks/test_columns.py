@@ -55,3 +55,16 @@ def test_thresholds_come_from_the_profile_and_can_be_overridden():
     short_static = page("/jgzn/", doc(NAV + "<p>负责全市政府网站的统筹规划。</p>"))
     assert [o.target for o in check(short_static)] == ["https://www.test.gov.cn/jgzn/"]
     assert check(short_static, limits=columns.Thresholds(("暂无信息",), 5)) == []
+
+
+@pytest.mark.rule("SUP-03")
+def test_a_column_listing_a_single_card_is_not_empty():
+    """A card grid with one card (a column that has published one item) lists something."""
+    card = page("/tzgg/", doc(NAV + '<h2 class="column-title">通知公告</h2><div class="card-grid"><article class="card">'
+                                    '<h3><a href="/tzgg/1.html">关于开展防汛检查的通知</a></h3>'
+                                    '<p class="meta"><time>2026-07-01</time></p></article></div>',
+                              head='<meta name="ColumnName" content="通知公告">'))
+    assert check(card) == []
+    emptied = page("/tzgg/", doc(NAV + '<h2 class="column-title">通知公告</h2><div class="card-grid"></div>',
+                                 head='<meta name="ColumnName" content="通知公告">'))
+    assert [o.target for o in check(emptied)] == ["https://www.test.gov.cn/tzgg/"]

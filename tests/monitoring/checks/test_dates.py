@@ -249,3 +249,39 @@ def test_a_layout_row_around_a_table_or_a_long_text_is_not_a_list_row():
     article = ("<table><tr><td><a href='/yw/'>要闻动态</a><h1>标题</h1><div>发布时间：2026-07-01</div><p>"
                + "正文内容。" * 120 + "</p></td></tr></table>")
     assert _items(article) == []
+
+
+def test_year_headings_inside_the_list_give_the_year_of_the_rows_below_them():
+    """Lists spanning the turn of a year head each year's rows inside the list itself; the rows
+    below ``2025年`` are last year's even where this year's reading would lie in the past."""
+    ul = ("<ul class='list'><li class='year'><h3>2026年</h3></li><li><a href='/n/1.html'>全市重点项目开工</a>"
+          "<span>07-06</span></li><li class='year'><h3>2025年</h3></li><li><a href='/n/2.html'>年度工作会议召开</a>"
+          "<span>07-06</span></li></ul>")
+    assert [i.date for i in _items(ul)] == [D(2026, 7, 6), D(2025, 7, 6)]
+    table = ("<table class='list'><tr><td colspan='2'><h3>2025年</h3></td></tr>"
+             "<tr><td><a href='/t/1.html'>关于开展安全检查的通知</a></td><td>03-02</td></tr></table>")
+    assert [i.date for i in _items(table)] == [D(2025, 3, 2)]
+    cards = ("<div class='card-grid'><h3 class='year'>2025年</h3><article class='card'><h3>"
+             "<a href='/c/1.html'>市领导调研防汛工作</a></h3><p><time>06-30</time></p></article>"
+             "<article class='card'><h3><a href='/c/2.html'>全市经济运行情况通报</a></h3><p><time>05-31</time></p>"
+             "</article></div>")
+    assert [i.date for i in _items(cards)] == [D(2025, 6, 30), D(2025, 5, 31)]
+    groups = ("<div class='list'><h3>2024年</h3><dl><dt><a href='/d/1.html'>人事任免通知</a></dt><dd>09-01</dd></dl>"
+              "<h3>2025年</h3><dl><dt><a href='/d/2.html'>干部任前公示</a></dt><dd>08-01</dd></dl></div>")
+    assert [i.date for i in _items(groups)] == [D(2024, 9, 1), D(2025, 8, 1)]
+    # a year heading that is a link (an archive tab) names no rows' year
+    tabs = ("<ul class='list'><li><a href='/2025/'>2025年</a></li><li><a href='/n/3.html'>全县安全生产大检查启动</a>"
+            "<span>07-06</span></li></ul>")
+    assert [i.date for i in _items(tabs) if i.url.endswith("3.html")] == [D(2026, 7, 6)]
+
+
+def test_a_card_grid_holding_a_single_card_is_a_list_of_one():
+    one = ("<div class='card-grid'><article class='card'><h3><a href='/c/1.html'>澜川省扎实推进国有资产监管</a></h3>"
+           "<p class='meta'><time>２０２６－０７－０１</time></p></article></div>")
+    assert [(i.url.rsplit("/", 1)[-1], i.date) for i in _items(one)] == [("1.html", D(2026, 7, 1))]
+    headed = "<div class='card-grid'><h3>2026年</h3>" + one.removeprefix("<div class='card-grid'>")
+    assert [i.date for i in _items(headed)] == [D(2026, 7, 1)]
+    # a block that is one of several in its container, or shows only a short link, is not a card
+    lone_box = ("<div class='main'><div class='intro'><a href='/x.html'>详情</a></div><p>本栏目介绍。</p></div>"
+                "<div class='side'><div class='box'><a href='/y.html'>关于我们的更多介绍信息</a></div><ul></ul></div>")
+    assert _items(lone_box) == []

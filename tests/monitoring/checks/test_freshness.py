@@ -193,3 +193,14 @@ def test_a_row_without_a_date_takes_the_date_its_own_page_shows():
     mention = page("/xwdt/1.html", doc(f"<h1>常务会议</h1><p>会议定于{ago(1)}召开。</p>"), depth=1)
     [stale] = [o for o in observations(undated_home, mention) if o.check == "home_not_updated"]
     assert stale.detail["last_date"] is None
+
+
+@pytest.mark.rule("SUP-03")
+def test_new_messages_of_the_public_do_not_make_a_navigation_only_home_page_fresh():
+    nav = NAV.replace("</div>", '<a href="/zwzx/">政务咨询</a></div>')
+    nav_home = home(doc(nav + "<p>欢迎访问</p>"))
+    messages = page("/zwzx/", doc(nav + rows(("关于供暖时间的咨询", ago(2)), ("咨询公积金提取", ago(5)))))
+    stale = [nav_home, column("/xwdt/", ago(40)), messages]
+    [found] = [o for o in observations(*stale) if o.check == "home_not_updated"]
+    assert found.detail["last_date"] == ago(40) and found.detail["checked_pages"] == ["https://www.test.gov.cn/xwdt/"]
+    assert not [o for o in observations(nav_home, column("/xwdt/", ago(3)), messages) if o.check == "home_not_updated"]

@@ -85,3 +85,16 @@ def test_thresholds_come_from_the_profile_and_can_be_overridden():
     lenient = service_guides.Thresholds(limits.keywords, limits.elements, limits.min_labels, report_min_missing=2)
     assert check(page("/bszn/4.html", table_guide(values)), limits=lenient) == []
     assert len(check(page("/bszn/4.html", table_guide(values)))) == 1
+
+
+@pytest.mark.rule("SUP-03")
+def test_a_guide_inside_an_old_layout_table_is_read_item_by_item():
+    """A table-layout site wraps the whole page in one layout row: that row is not a guide's data
+    row, and the footer's 联系电话 does not stand in for the guide's own."""
+    values = {k: v for k, v in COMPLETE.items() if k not in ("办理地点", "实施机构", "办理时间", "咨询电话")}
+    items = "".join(f"<dt>{label}</dt><dd>{value}</dd>" for label, value in values.items())
+    body = (f"<table width='1000' class='main'><tr><td valign='top'><h1>个体工商户设立登记</h1>"
+            f"<div class='guide-title'>办事指南</div><dl>{items}</dl></td></tr></table>"
+            "<table class='footer'><tr><td>联系电话：0351-4042000</td></tr></table>")
+    [found] = check(page("/bszn/2.html", doc(body, title="个体工商户设立登记")))
+    assert found.detail["missing"] == ["办理地点", "办理机构", "办理时间", "联系电话"]

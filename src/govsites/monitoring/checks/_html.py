@@ -12,7 +12,6 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -170,10 +169,15 @@ def _chrome_token(token: str) -> bool:
     return "".join(parts) in CHROME_WORDS or parts[-1] in CHROME_WORDS or parts[0] in CHROME_PREFIXES
 
 
+#: what a data row's cells never hold, but a layout table's row around a page does
+_LAYOUT_INSIDE = "table, dl, ul, ol, div, h1, h2, h3, h4, h5, h6, form"
+
+
 def walk(root: LexborNode, *, rows: bool = False) -> Iterator[LexborNode]:
     """The text nodes and elements under ``root`` in document order, skipping chrome and
-    invisible subtrees (iteratively: malformed pages nest thousands deep). With ``rows``, a ``tr`` without a nested
-    table is yielded whole instead of being entered."""
+    invisible subtrees (iteratively: malformed pages nest thousands deep). With ``rows``, a ``tr``
+    of data (no nested table, list or block of layout inside: not an old layout table's row
+    around a whole page) is yielded whole instead of being entered."""
     stack: list[Iterator[LexborNode]] = [root.iter(include_text=True)]
     while stack:
         node = next(stack[-1], None)
@@ -184,31 +188,22 @@ def walk(root: LexborNode, *, rows: bool = False) -> Iterator[LexborNode]:
             yield node
         elif not node.is_element_node or node.tag in _INVISIBLE or is_chrome_element(node):
             continue
-        elif rows and node.tag == "tr" and node.css_first("table") is None:
+        elif rows and node.tag == "tr" and node.css_first(_LAYOUT_INSIDE) is None:
             yield node
         else:
             stack.append(node.iter(include_text=True))
 
 
-_VIEWS: OrderedDict[int, tuple[page_html.Document, Html]] = OrderedDict()
-_VIEWS_KEPT = 256
-
-
 def view(page: Page) -> Html | None:
-    """The checks' view of ``page`` (None without HTML), built once per page while it is among
-    the most recently viewed (the checks of one site share it)."""
+    """The checks' view of ``page`` (None without HTML), built once per page and kept on its
+    document, so every check family of a site shares it — also when several sites are checked
+    on different threads at once."""
     document = page_html.document(page)
     if document is None:
         return None
-    key = id(document)
-    kept = _VIEWS.get(key)
-    if kept is not None and kept[0] is document:
-        _VIEWS.move_to_end(key)
-        return kept[1]
-    html = Html(document)
-    _VIEWS[key] = (document, html)
-    if len(_VIEWS) > _VIEWS_KEPT:
-        _VIEWS.popitem(last=False)
+    html = document.views.get("checks")
+    if html is None:
+        html = document.views["checks"] = Html(document)
     return html
 
 

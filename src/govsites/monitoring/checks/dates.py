@@ -53,6 +53,8 @@ _PUBDATE = re.compile(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})")
 
 #: a heading that names the year of the list below it (``2025年``, ``2025年度``, ``2025``)
 _YEAR_HEADING = re.compile(r"(?<!\d)((?:19|20)\d{2}) ?(?:年度?)?(?![\d月./-])")
+#: an element inside a list that only names a year (``2025年``, ``【2025年度】``)
+_YEAR_ONLY = re.compile(r"[\[【(（]?((?:19|20)\d{2}) ?(?:年度?)?[\]】)）]?")
 
 
 @dataclass(frozen=True)
@@ -176,6 +178,9 @@ _DIGIT = re.compile(r"[0-9０-９]")
 _GENERIC_ROWS = "div, article, section, a"
 _ROW_PARENTS = frozenset({"li", "tr", "td", "th", "dd", "dt", "p", "span", "font", "strong", "em", "b", "label"})
 GENERIC_ROW_MAX_CHARS = 300
+#: a lone card (no siblings) counts as a row only with a title at least this long
+LONE_CARD_TITLE_CHARS = 6
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 ROW_MAX_CHARS = 500
 
 
@@ -194,7 +199,8 @@ def list_items(html: Html, base_url: str, today: dt.date, *, links_only: bool = 
         return []
     items: list[ListItem] = []
     years: dict[int, int | None] = {}
-    rows = [row for row in body.css(_ROWS) if _is_leaf_row(row)] + _generic_rows(body, base_url)
+    inline: dict[int, dict[int, int]] = {}
+    rows = [row for row in body.css(_ROWS) if _is_leaf_row(row)] + _generic_rows(body, base_url, today)
     for row in rows:
         chrome = html.is_chrome(row)
         if chrome and not _DIGIT.search(row.text()):
@@ -215,10 +221,13 @@ def list_items(html: Html, base_url: str, today: dt.date, *, links_only: bool = 
         container = row.parent.mem_id if row.parent is not None else 0
         dates = find_dates(rest, today=today, short=True)
         if dates and any(d.short for d in dates):
-            if container not in years:
-                years[container] = year_context(row.parent, today) if row.parent is not None else None
-            if years[container] is not None:
-                dates = find_dates(rest, today=today, year=years[container], short=True)
+            year = _inline_year(row, today, inline)
+            if year is None:
+                if container not in years:
+                    years[container] = year_context(row.parent, today) if row.parent is not None else None
+                year = years[container]
+            if year is not None:
+                dates = find_dates(rest, today=today, year=year, short=True)
         if not dates and url:
             dates = [d for d in find_dates(title, today=today) if d.end == len(title) and d.start > 0]
         items.append(
@@ -265,6 +274,48 @@ def year_context(container: LexborNode, today: dt.date) -> int | None:
     return None
 
 
+def _inline_year(row: LexborNode, today: dt.date, cache: dict[int, dict[int, int]]) -> int | None:
+    """The year of the nearest year heading *inside* the list before ``row`` (``<li><h3>2025年</h3>
+    </li>``, a heading row of a table, an ``<h3>`` between the cards or ``<dl>`` groups of a list):
+    lists that span the turn of a year head each year's rows so."""
+    node = row
+    for _level in range(2):  # the row's siblings, then (a row inside a dl group) the group's
+        parent = node.parent
+        if parent is None:
+            return None
+        marks = cache.get(parent.mem_id)
+        if marks is None:
+            marks = cache[parent.mem_id] = _year_marks(parent, today)
+        if marks:
+            return marks.get(node.mem_id)
+        node = parent
+    return None
+
+
+def _year_marks(parent: LexborNode, today: dt.date) -> dict[int, int]:
+    """Children of ``parent`` that follow a year heading among its children → that year."""
+    marks: dict[int, int] = {}
+    year = None
+    for child in parent.iter():
+        heading = _year_only(child, today)
+        if heading is not None:
+            year = heading
+        elif year is not None:
+            marks[child.mem_id] = year
+    return marks
+
+
+def _year_only(node: LexborNode, today: dt.date) -> int | None:
+    """The year an element names when that is all it says and it links nowhere (``2025年``)."""
+    if node.css_first("a[href]") is not None or (node.tag == "a" and "href" in node.attributes):
+        return None
+    match = _YEAR_ONLY.fullmatch(normalize(node.text()))
+    if not match:
+        return None
+    year = int(match.group(1))
+    return year if EARLIEST_YEAR <= year <= today.year else None
+
+
 def _heading_year(text: str, today: dt.date) -> int | None:
     text = normalize(text)
     if not text or len(text) > 24:
@@ -303,8 +354,9 @@ def _anchors(row: LexborNode) -> list[LexborNode]:
     return [row, *inner] if row.tag == "a" and "href" in row.attributes else inner
 
 
-def _generic_rows(body: LexborNode, base_url: str) -> list[LexborNode]:
-    """Card-style rows: sibling elements sharing tag and class, at least two of them with a link."""
+def _generic_rows(body: LexborNode, base_url: str, today: dt.date) -> list[LexborNode]:
+    """Card-style rows: sibling elements sharing tag and class, at least two of them with a link;
+    or a single card that is all its container holds (:func:`_is_lone_card`)."""
     groups: dict[tuple[int, str, str], list[LexborNode]] = {}
     for node in body.css(_GENERIC_ROWS):
         parent = node.parent
@@ -313,13 +365,54 @@ def _generic_rows(body: LexborNode, base_url: str) -> list[LexborNode]:
         key = (parent.mem_id, node.tag, (node.attributes.get("class") or "").strip())
         groups.setdefault(key, []).append(node)
     rows = []
+    lone = []
     for members in groups.values():
         if len(members) < 2:
+            lone.append(members[0])
             continue
         accepted = [m for m in members if _is_generic_row(m, base_url)]
         if len(accepted) >= 2:
             rows.extend(accepted)
+    taken = {row.mem_id for row in rows}
+    for node in lone:  # in document order: an outer card wins over a block inside it
+        if _is_lone_card(node, base_url, today) and not _inside_row(node, taken) and not any(
+            inner.mem_id in taken for inner in node.css(_GENERIC_ROWS)
+        ):
+            rows.append(node)
+            taken.add(node.mem_id)
     return rows
+
+
+def _inside_row(node: LexborNode, taken: set[int]) -> bool:
+    """Whether an ancestor of ``node`` is a row already (a card, a list item, a table row).
+    (A lone candidate holding rows is refused by the caller.)"""
+    current = node.parent
+    while current is not None and current.tag not in ("body", "html"):
+        if current.mem_id in taken or current.tag in ("li", "tr", "dd", "dt"):
+            return True
+        current = current.parent
+    return False
+
+
+def _is_lone_card(node: LexborNode, base_url: str, today: dt.date) -> bool:
+    """A card grid holding a single card (a column with one item so far): the card is all its
+    container holds besides headings, and it shows a title of some length that is a heading's
+    link or comes with a date."""
+    parent = node.parent
+    if parent is None or any(
+        child.mem_id != node.mem_id and child.tag not in _HEADINGS for child in parent.iter()
+    ):
+        return False
+    if not _is_generic_row(node, base_url):
+        return False
+    titled = [a for a in _anchors(node) if len(_link_text(a)) >= LONE_CARD_TITLE_CHARS]
+    if not titled or any(
+        inner.mem_id != node.mem_id and inner.css_first("a[href]") is not None
+        for inner in node.css("div, article, section")
+    ):
+        return False  # no title, or a wrapper around the card rather than the card
+    in_heading = any(a.css_matches("h1 a, h2 a, h3 a, h4 a, h5 a, h6 a") for a in titled)
+    return in_heading or bool(find_dates(node.text(separator=" "), today=today, short=True))
 
 
 def _is_generic_row(node: LexborNode, base_url: str) -> bool:

@@ -4,9 +4,10 @@
   the home page (outside navigation/header/footer) is older than ``monitoring.home_window``
   (2 weeks: an item 14 days old is still fresh, 15 days is not). A row that shows no date takes
   the publication date its own page shows (``PubDate`` meta or a labelled 发布时间), when the crawl
-  fetched it; rows with no visible date anywhere count as not updated. A *navigation-only* home page (no content rows, or only undated entries that open
-  column pages) is judged by all second-level column pages instead (pages linked from the home
-  page): fresh when any of them is.
+  fetched it; rows with no visible date anywhere count as not updated. A *navigation-only* home
+  page (no content rows, or only undated entries that open column pages) is judged by all
+  second-level column pages instead (pages linked from the home page): fresh when any of them
+  is — except the public's columns (政务咨询, 信箱 …), whose new messages are not the site's.
 - ``column_not_updated`` (``url`` = ``target`` = the column's first page): the newest item of a
   column's main list is older than the window of the column's kind (``monitoring.column_windows``:
   动态/要闻 2 weeks, 通知公告/政策文件 6 months, 人事/规划计划 1 year). A column whose rows show no
@@ -38,18 +39,24 @@ class Thresholds:
     home_window: Window
     column_windows: Mapping[str, Window | None]
     column_kinds: Mapping[str, Sequence[str]]
+    #: names of the public's columns (咨询, 留言, 信箱 …): what citizens post there is not the
+    #: site updating, so they do not make a navigation-only home page fresh
+    interaction_words: Sequence[str] = ()
 
 
 def thresholds() -> Thresholds:
-    """From the profile keys ``monitoring.home_window``, ``monitoring.column_windows`` and
-    ``monitoring.column_kinds``."""
+    """From the profile keys ``monitoring.home_window``, ``monitoring.column_windows``,
+    ``monitoring.column_kinds`` and ``monitoring.enquiry`` (``keywords`` and ``excluded``: every
+    interaction channel)."""
     home = Window.parse(setting("home_window"))
     if home is None:
         raise ValueError("monitoring.home_window must name a window")
+    enquiry = setting("enquiry")
     return Thresholds(
         home_window=home,
         column_windows={kind: Window.parse(spec) for kind, spec in setting("column_windows").items()},
         column_kinds={kind: tuple(words) for kind, words in setting("column_kinds").items()},
+        interaction_words=tuple(enquiry["keywords"]) + tuple(enquiry["excluded"]),
     )
 
 
@@ -103,6 +110,7 @@ def _home(view: SiteView, now: dt.datetime, limits: Thresholds) -> list[Observat
         seconds = [
             d for d in view.docs
             if d.depth == 1 and not view.is_home(d) and not is_later_page(d.url) and view.kind(d, today) == "list"
+            and not _is_interaction(view, d, limits)
         ]
         checked = [d.url for d in seconds]
         items = [item for d in seconds for item in d.main_items(today)]
@@ -125,6 +133,11 @@ def _home(view: SiteView, now: dt.datetime, limits: Thresholds) -> list[Observat
             },
         )
     ]
+
+
+def _is_interaction(view: SiteView, doc: Doc, limits: Thresholds) -> bool:
+    """A column where the public writes (政务咨询, 领导信箱 …), by the name it goes by."""
+    return any(word in name for name in view.column_names(doc) for word in limits.interaction_words)
 
 
 def _newest(view: SiteView, items: list[ListItem], today: dt.date) -> tuple[dt.date | None, int]:

@@ -154,6 +154,9 @@ async def crawl_estate(
                     logger.exception("on_site for %s failed", site.host)
                     result.error = result.error or f"{type(exc).__name__}: {exc}"[:500]
             if not keep_pages:
+                for page in result.pages:
+                    if page.doc is not None:
+                        page.doc.release()  # the checks' parse trees now, not at the next gc
                 result.pages = []
         results[site.host] = result
         done += 1
