@@ -29,6 +29,7 @@ demo: venv
 	@$(PY) -m govsites.manage demo_accounts --base-url http://127.0.0.1:$(PORT)
 	@$(PY) -m govsites.manage demo_content
 	@$(PY) -m govsites.manage demo_interaction
+	@$(PY) -m govsites.manage demo_monitoring
 	@$(PY) -m govsites.manage media_sync
 	@$(PY) -m govsites.manage collectstatic --noinput -v 0
 	@$(PY) -m govsites.manage publish --all
