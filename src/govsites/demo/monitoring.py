@@ -27,6 +27,7 @@ once a census exists nothing is played again; :func:`reset` clears it all.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import random
 from collections import Counter
@@ -70,8 +71,9 @@ MONTHS = 6
 #: the latest census ran this many days ago (its findings are not yet due)
 LATEST_DAYS_AGO = 3
 CENSUS_HOUR = 2
-#: minutes a census spends on one site
-MINUTES_PER_SITE = 1.5
+#: time a census spends on one site, and on all of them at most
+SITE_TIME = dt.timedelta(minutes=1.5)
+CENSUS_TIME = dt.timedelta(hours=12)
 SWEEP_AFTER = dt.timedelta(days=10)
 #: days of availability probes before the latest census (the veto looks at one week)
 PROBE_DAYS = 8
@@ -107,6 +109,7 @@ REFUSING_LINK = ("http://www.cnki.net/", "中国知网", 403)
 ALT_TEXTS = ("banner", "photo", "img")
 META_TAGS = ("SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnDescription", "ColumnKeywords", "ColumnType",
              "ArticleTitle", "PubDate", "ContentSource")
+FOOTER_KEYS = {"联系方式": "contact", "公安机关备案号": "police_filing", "网站标识码": "identifier_code"}
 #: the census (0 = the first) at which the hacked site shows dark links
 HACKED_AT = 3
 
@@ -176,8 +179,7 @@ def census_days(now: dt.datetime, months: int = MONTHS) -> list[dt.datetime]:
     for back in range(months - 1, -1, -1):
         index = latest.year * 12 + latest.month - 1 - back
         year, month = index // 12, index % 12 + 1
-        last_day = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-        out.append(clock.at(year, month, min(latest.day, last_day), CENSUS_HOUR))
+        out.append(clock.at(year, month, min(latest.day, calendar.monthrange(year, month)[1]), CENSUS_HOUR))
     return out
 
 
@@ -194,7 +196,7 @@ class Place:
         self.portal = site.site_type == SiteType.PORTAL
         self.pool = self.rng.sample(STEADY_ITEMS, k=5)
         #: how many problems of a kind the site tends to have (the spread of the scores)
-        self.scale = self.rng.choice((1, 1, 2, 3, 5))
+        self.scale = self.rng.choice((1, 2, 4, 8, 12))
         self.previous: set[str] = set()
         # the stubborn site's home page stopped being updated a while before the first census
         self.home_stopped = self.rng.randint(95, 110)
@@ -232,7 +234,7 @@ class Place:
     def steady_observations(self, k: int, day: dt.date) -> list[Observation]:
         """A few of the site's usual problems, none of last month's (they were fixed)."""
         choices = [item for item in self.pool if item not in self.previous]
-        picked = self.rng.sample(choices, k=min(len(choices), self.rng.randint(1, 3)))
+        picked = self.rng.sample(choices, k=min(len(choices), self.rng.randint(2, 4)))
         self.previous = set(picked)
         found = []
         for item in picked:
@@ -247,20 +249,20 @@ class Place:
             return self.steady_observations(k, day)
         first = self.first_day
         if self.variant:
-            found = [self.stale_column(column, first - dt.timedelta(days=40 if column[2] == "news" else 200), day)
+            found = [self.stale_column(column, first - dt.timedelta(days=40 if column[2] == "news" else 200))
                      for column in NEWS_COLUMNS[:(6, 2)[k]]]
             found += [self.empty_column(column) for column in EMPTY_COLUMNS[:(2, 0)[k]]]
         else:
             found = [self.enquiry(n, first - dt.timedelta(days=100 + 9 * n)) for n in range((2, 1)[k])]
-        return found + self.broken_home(day, offset=k) + self.guide(day, missing=(4, 2)[k])
+        return found + self.broken_home(offset=k) + self.guide(missing=(4, 2)[k])
 
     def stubborn_observations(self, k: int, day: dt.date) -> list[Observation]:
         """Never fixed: the home page is older every month (a zombie site after 180 days)."""
         stopped = self.first_day - dt.timedelta(days=self.home_stopped)
         found = [self.stale_home(stopped)]
-        found += [self.stale_column(column, stopped - dt.timedelta(days=6 * n), day)
+        found += [self.stale_column(column, stopped - dt.timedelta(days=6 * n))
                   for n, column in enumerate(NEWS_COLUMNS[:2])]
-        found += self.broken_home(day)
+        found += self.broken_home()
         if self.variant:
             found.append(self.enquiry(0, self.first_day - dt.timedelta(days=120)))
         return found
@@ -278,14 +280,14 @@ class Place:
         if k >= 3:
             return self.steady_observations(k, day)
         heavy = k < 2
-        found = self.broken_home(day, count=10 if heavy else 3, offset=10 * k)
+        found = self.broken_home(count=10 if heavy else 3, offset=10 * k)
         found += self.broken_pages(day, count=100 if heavy else 30, offset=100 * k)
-        found += [self.guide_page(n, day, missing=3) for n in range(10 * k, 10 * k + (10 if heavy else 3))]
-        found += self.footer("公安机关备案号") + self.footer("网站标识码") + self.mismatch(day)
+        found += [self.guide_page(n, missing=3) for n in range(10 * k, 10 * k + (10 if heavy else 3))]
+        found += self.footer("公安机关备案号") + self.footer("网站标识码") + self.mismatch()
         found += self.typos(day, count=4) + self.slow(day, count=10 if heavy else 4)
         if k == 0:
             found += [self.empty_column(column) for column in EMPTY_COLUMNS]
-            found += [self.stale_column(PERSONNEL_COLUMN, day - dt.timedelta(days=420), day)]
+            found += [self.stale_column(PERSONNEL_COLUMN, day - dt.timedelta(days=420))]
         if k == 1:
             found += self.item_certificate(day) + [self.meta(tag) for tag in META_TAGS]
         return found
@@ -299,7 +301,7 @@ class Place:
             "last_date": last.isoformat(), "window": WINDOWS["news"], "navigation_only": False, "items": 18,
             "undated_items": 0, "checked_pages": [self.home]})
 
-    def stale_column(self, column: tuple[str, str, str], last: dt.date, day: dt.date) -> Observation:
+    def stale_column(self, column: tuple[str, str, str], last: dt.date) -> Observation:
         path, name, kind = column
         url = self.column(path)
         return Observation("column_not_updated", url, url, f"{name}最近更新：{last.isoformat()}", {
@@ -319,7 +321,7 @@ class Place:
                                "title": title, "asked": asked.isoformat(), "replied": None, "reason": "unanswered",
                                "months": 3, "column": "政务咨询"})
 
-    def broken_home(self, day: dt.date, count: int = 1, offset: int = 0) -> list[Observation]:
+    def broken_home(self, count: int = 1, offset: int = 0) -> list[Observation]:
         found = []
         for n in range(offset, offset + count):
             if n < len(HOME_LINKS):
@@ -347,7 +349,7 @@ class Place:
                                          "status": 404, "error": "", "error_detail": "", "kind": "attachment"}))
         return found
 
-    def guide_page(self, n: int, day: dt.date, missing: int) -> Observation:
+    def guide_page(self, n: int, missing: int) -> Observation:
         name = f"{GUIDES[n % len(GUIDES)]}办事指南"
         absent = list(GUIDE_ELEMENTS[-missing:]) if missing <= 6 else list(GUIDE_ELEMENTS[:missing])
         return Observation("guide_incomplete", f"{self.home}bsfw/bszn/{1001 + n}.html", "",
@@ -356,15 +358,15 @@ class Place:
                                "present": [e for e in GUIDE_ELEMENTS if e not in absent],
                                "unconfirmed": [e for e in absent if e in UNCONFIRMED]})
 
-    def guide(self, day: dt.date, missing: int = 2) -> list[Observation]:
-        return [self.guide_page(0, day, missing)] if missing else []
+    def guide(self, missing: int = 2) -> list[Observation]:
+        return [self.guide_page(0, missing)] if missing else []
 
     def footer(self, element: str) -> list[Observation]:
         return [Observation("footer_missing", self.home, element, f"页面未显示{element}", {
-            "element": {"公安机关备案号": "police_filing", "网站标识码": "identifier_code"}.get(element, "contact"),
+            "element": FOOTER_KEYS[element],
             "pages": 36, "pages_checked": 120, "examples": [self.home, self.column("gzdt")]})]
 
-    def mismatch(self, day: dt.date) -> list[Observation]:
+    def mismatch(self) -> list[Observation]:
         shown = "京ICP备05070218号"
         return [Observation("identity_mismatch", self.home, "ICP备案号", f"ICP备案号：{shown}", {
             "expected": self.site.icp_number, "found": [shown], "reason": "differs", "pages": 120,
@@ -395,25 +397,28 @@ class Place:
                                 text=text, headers=headers or {"content-type": "text/html; charset=utf-8"}))
 
     # -- the pool of everyday problems (method names) ---------------------------------------------
+    def many(self, per_scale: int = 1) -> int:
+        """How many of a problem the site has this month: about its ``scale``."""
+        return self.rng.randint(self.scale * per_scale // 2 + 1, self.scale * per_scale)
+
     def item_broken_home(self, day):
-        return self.broken_home(day, count=self.rng.randint(1, self.scale), offset=self.rng.randrange(len(HOME_LINKS)))
+        return self.broken_home(count=self.many(), offset=self.rng.randrange(len(HOME_LINKS)))
 
     def item_broken_pages(self, day):
-        return self.broken_pages(day, count=self.rng.randint(1, 12 * self.scale), offset=self.rng.randrange(60))
+        return self.broken_pages(day, count=self.many(4), offset=self.rng.randrange(60))
 
     def item_slow(self, day):
-        return self.slow(day, count=self.rng.randint(1, 3 * self.scale))
+        return self.slow(day, count=self.many(3))
 
     def item_typo(self, day):
-        return self.typos(day, count=self.rng.randint(1, self.scale))
+        return self.typos(day, count=self.many())
 
     def item_guide(self, day):
         first = self.rng.randrange(len(GUIDES))
-        return [self.guide_page(n, day, missing=self.rng.randint(1, 2))
-                for n in range(first, first + self.rng.randint(1, self.scale))]
+        return [self.guide_page(n, missing=self.rng.randint(1, 2)) for n in range(first, first + self.many())]
 
     def item_personnel(self, day):
-        return [self.stale_column(PERSONNEL_COLUMN, day - dt.timedelta(days=self.rng.randint(370, 420)), day)]
+        return [self.stale_column(PERSONNEL_COLUMN, day - dt.timedelta(days=self.rng.randint(370, 420)))]
 
     def meta(self, tag: str) -> Observation:
         return Observation("meta_missing", self.home, tag, f"{tag}标签缺失", {
@@ -439,6 +444,12 @@ class Place:
                                 "reasons": ["expiring"], "not_after": f"{expires.isoformat()}T23:59:59+00:00",
                                 "days_left": (expires - day).days, "names": [self.host]})]
 
+    def item_footer(self, day):
+        return self.footer(self.rng.choice(("联系方式", "公安机关备案号")))
+
+    def item_empty(self, day):
+        return [self.empty_column(column) for column in self.rng.sample(EMPTY_COLUMNS, k=self.rng.randint(1, 2))]
+
     def item_ipv6(self, day):
         return [Observation("ipv6_unreachable", self.home, self.host, f"域名 {self.host} 没有IPv6地址（AAAA记录）",
                             {"reason": "no_aaaa"})]
@@ -459,7 +470,7 @@ HACKED_HOME = (
 class History:
     def __init__(self, root: Institution, supervisor, sites: list[Site], rng: random.Random, seed: int,
                  now: dt.datetime):
-        self.root, self.now, self.rng = root, now, rng
+        self.root, self.now = root, now
         self.office = Actor(user=supervisor, user_agent="govsites demo_monitoring", via="cli")
         self.days = census_days(now)
         self.places = cast_parts(sites, root, rng, seed)
@@ -489,9 +500,9 @@ class History:
             census = StartCensus(ACTOR, kind=CensusKind.MONTHLY, note=f"{day.month}月月度普查",
                                  planned=len(places)).execute()
         pages = links = 0
-        moment = start
+        moment, step = start, min(SITE_TIME, CENSUS_TIME / max(len(places), 1))
         for place in places:
-            moment += dt.timedelta(minutes=MINUTES_PER_SITE)
+            moment += step
             with clock.frozen(moment):
                 facts = place.facts()
                 if k == len(self.days) - 1:  # a week of probes stands behind the latest census
@@ -523,7 +534,7 @@ class History:
                 work.append((2, lambda p=place, d=start: self.violation(
                     p, ViolationKind.LATE_PUBLISHING, d, "通知公告、政策文件等栏目长期未更新，信息发布不及时。")))
             if place.part == HACKED and k == HACKED_AT:
-                work.append((1, lambda p=place: self.spot_check(p, start + dt.timedelta(days=1, hours=8))))
+                work.append((1, lambda p=place: self.spot_check(p)))
                 work.append((1, lambda p=place, d=start: self.violation(
                     p, ViolationKind.SECURITY_INCIDENT, d, "首页被植入博彩暗链和外部统计脚本，网站安全防护不到位。",
                     check="dark_link")))
@@ -536,7 +547,7 @@ class History:
             with clock.frozen(start + dt.timedelta(days=days, hours=8)):
                 step()
 
-    def spot_check(self, place: Place, moment: dt.datetime) -> None:
+    def spot_check(self, place: Place) -> None:
         """专项检查 of one site's dark links: they are gone, so those findings are fixed in time."""
         census = StartCensus(self.office, kind=CensusKind.ADHOC, note=f"专项检查：{place.site.name}暗链整改情况",
                              planned=1).execute()
@@ -545,9 +556,6 @@ class History:
         FinishCensus(self.office, census, stats={"sites": 1, "requests": 43, "seconds": 3.1}).execute()
         self.censuses.append(census)
         self.results += 1
-
-    def first(self, part: str) -> Place | None:
-        return next((p for p in self.places if p.part == part), None)
 
     def close(self, place: Place, check: str, url: str, target: str) -> None:
         finding = Finding.objects.filter(key=finding_key(place.host, check, url, target)).first()

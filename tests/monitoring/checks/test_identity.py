@@ -100,6 +100,20 @@ def test_values_that_differ_from_the_registry():
     assert found["主办单位"].evidence == "主办单位：某某县人民政府"
 
 
+@pytest.mark.rule("SUP-03")
+def test_a_filing_number_cut_short_by_a_broken_page_is_neither_missing_nor_different():
+    """Tag soup that ends inside the footer shows a number cut off: the element is there, and a
+    prefix of the registered number is not another number."""
+    cut = footer(icp="晋ICP备1234", police="晋公网安备 14010502<p>截断<!-- 未结束的注释", extra="")
+    pages = good_pages()
+    pages.append(page("/tzgg/2.html", doc("<h1>通知</h1><p>正文。</p>" + cut, head=SITE_META + ARTICLE_META)))
+    assert [o for o in check(pages) if o.target in ("ICP备案号", "公安机关备案号")] == []
+    # written without 号, the national 14 digits are a whole number, and a different one is reported
+    other = footer(police="晋公网安备 14010502000999")
+    assert [o.target for o in check(good_pages(foot=other)) if o.check == "identity_mismatch"] == ["公安机关备案号"]
+    assert identity.police_filing_of(parse(doc("<p>晋公网安备 14010502000123</p>"))) == "晋公网安备14010502000123"
+
+
 def test_icp_site_suffix_and_spacing_do_not_make_a_mismatch():
     assert identity._icp_equal("晋ICP备12345678号-1", "晋ICP备12345678号")
     assert identity._icp_equal("晋ICP备 12345678号", "晋icp备12345678号")

@@ -11,7 +11,8 @@ with ``detail`` counting the pages (``pages``, ``pages_checked``, ``examples``):
   value differs from :class:`~govsites.monitoring.types.SiteFacts` — the identifier code (also
   when it has not the national form ``^\\d{10}$|^bm\\d{8}$``, which is reported even without a
   registered code), the ICP number (the ``-N`` site suffix is ignored when one side has none), the
-  公网安备 number (digits compared), the sponsor (the registered name must appear on the page).
+  公网安备 number (digits compared; a number cut short — neither closed by 号 nor the national 14
+  digits — is not read as another number), the sponsor (the registered name must appear on the page).
 - ``meta_missing`` (``target`` = the tag name): ``SiteName``/``SiteDomain``/``SiteIDCode`` absent
   on a page, ``ColumnName``/``ColumnDescription``/``ColumnKeywords``/``ColumnType`` on a list page,
   ``ArticleTitle``/``PubDate``/``ContentSource`` on an article page; or present but malformed
@@ -54,7 +55,12 @@ _CONTACT = re.compile(
 )
 _IDENTIFIER = re.compile(r"标识码\s*[:：]?\s*(?P<v>[A-Za-z0-9]{4,20})")
 _ICP = re.compile(r"(?P<v>[\u4e00-\u9fff]\s*ICP\s*备\s*\d{4,12}\s*号(?:\s*-\s*\d+)?)", re.IGNORECASE)
-_POLICE = re.compile(r"(?P<v>[\u4e00-\u9fff]\s*公网安备\s*\d{6,20}\s*号?)")
+#: a whole 公网安备 number: closed by 号, or the national 14 digits without it (a number cut short
+#: by a broken page is not a different number)
+_POLICE = re.compile(r"(?P<v>[\u4e00-\u9fff]\s*公网安备\s*(?:\d{6,20}\s*号|\d{14}(?!\d)))")
+#: the elements shown at all, whole or not (presence, as against the values compared)
+_ICP_SHOWN = re.compile(r"ICP\s*备\s*\d{4}", re.IGNORECASE)
+_POLICE_SHOWN = re.compile(r"公网安备\s*\d{6}")
 _SITE_MARK = ('a[href*="conac.cn" i], img[src*="conac" i], img[alt*="党政机关"], img[title*="党政机关"], '
               '#_ideConac, [id*="conac" i]')
 _ERROR_REPORT = 'a[href*="jiucuo" i], a[href*="zfwzgl" i], img[src*="jiucuo" i], img[alt*="找错"], a[title*="找错"]'
@@ -136,8 +142,8 @@ _PRESENT: dict[str, Callable[[Html], bool]] = {
     "sponsor": lambda h: bool(sponsor_of(h)),
     "contact": lambda h: _CONTACT.search(h.flat_text()) is not None,
     "identifier_code": lambda h: bool(identifier_of(h)),
-    "icp": lambda h: bool(icp_of(h)),
-    "police_filing": lambda h: bool(police_filing_of(h)),
+    "icp": lambda h: _ICP_SHOWN.search(h.flat_text()) is not None,
+    "police_filing": lambda h: _POLICE_SHOWN.search(h.flat_text()) is not None,
     "site_mark": _has_site_mark,
     "error_report": _has_error_report,
 }

@@ -120,8 +120,8 @@ async def crawl_estate(
     At most ``site_concurrency`` sites are in progress at once; requests share ``fetcher`` (made
     from ``fetcher_options`` and closed at the end when not given) and link statuses share
     ``checker``. ``on_site(result)`` (sync or async) runs as each site finishes — run the checks
-    there and pass ``keep_pages=False`` to free each site's pages afterwards, so memory stays
-    bounded on a large estate. ``progress(done, total, result)`` is called after each site.
+    there and pass ``keep_pages=False`` to free each site's pages and parse trees afterwards, so
+    memory stays bounded on a large estate. ``progress(done, total, result)`` is called after each site.
     ``crawl_options`` go to :func:`crawl_one` (``max_pages``, ``max_depth``, ``on_page`` …).
     """
     sites = list(sites)
