@@ -297,6 +297,7 @@ def test_finding_page_shows_evidence_detail_timeline_assignee_and_due_date(clien
     assert "HTTP 404" in body and "旧通知" in body and "https://www.qinglan.gov.cn/gone.html" in body
     assert e.city.name in body and "2026-07-25" in body  # assigned institution, due date
     assert "发现" in body and "链接可用性" in body and response.context["close_form"] is not None
+    assert response.context["detail"] == [("HTTP状态码", "404"), ("链接文字", "旧通知")]  # labelled in Chinese
 
 
 def test_a_supervisor_closes_a_finding_with_a_reason(client, e, data):
@@ -426,18 +427,27 @@ def test_censuses_list_shows_figures_for_the_scope(client, e, data):
 
 
 @pytest.mark.rule("SUP-01")
-def test_starting_a_census_enqueues_a_task_for_the_users_area(client, e, data, settings):
+def test_starting_a_census_enqueues_a_task_for_the_users_area(client, e, data, settings,
+                                                               django_capture_on_commit_callbacks):
     settings.TASKS = DUMMY_TASKS
     c = client_for(client, e.city_office)
     page = c.get("/admin/monitoring/censuses/")
     assert page.context["planned"] == 3  # city portal, statistics site, county portal
-    response = c.post("/admin/monitoring/censuses/start/", {"kind": "monthly", "note": "7月月度普查"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post("/admin/monitoring/censuses/start/", {"kind": "monthly", "note": "7月月度普查"})
     assert response.status_code == 302
     [queued] = default_task_backend.results
     assert queued.task.func is tasks.census_of_scope.func
     assert queued.kwargs["user_id"] == e.city_office.pk and queued.kwargs["kind"] == "monthly"
     assert queued.kwargs["note"] == "7月月度普查" and queued.kwargs["scheme"] == "https"
-    assert Census.objects.count() == len(data.censuses)  # nothing ran in the request
+    started = Census.objects.get(pk=queued.kwargs["census_id"])  # started in the request, checked by the task
+    assert started.status == CensusStatus.RUNNING and started.started_by == e.city_office
+    assert started.stats == {"planned": 3} and not started.results.exists()
+    assert AuditLogEntry.objects.filter(action="monitoring.census.start", object_id=str(started.pk)).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = c.post("/admin/monitoring/censuses/start/", {"kind": "monthly"})  # a second click
+    assert again.status_code == 400 and "已有一次检查正在进行" in text(again)
+    assert len(default_task_backend.results) == 1 and Census.objects.count() == len(data.censuses) + 1
 
 
 def test_a_census_is_not_started_twice_nor_with_bad_input(client, e, data, settings):
@@ -477,13 +487,15 @@ def test_the_census_task_checks_the_supervisors_area_in_their_name(e):
     with serve([("/{tail:.*}", handle)]) as base:
         port = int(base.rsplit(":", 1)[1])
         resolve = [f"{s.domain}:80:127.0.0.1:{port}" for s in (county, e.city_portal, e.stats_site)]
+        started = Census.objects.create(kind=CensusKind.ADHOC, note="县级检查", started_by=e.county_office)
         census_id = tasks.census_of_scope.call(e.county_office.pk, kind="adhoc", note="县级检查", scheme="http",
-                                               resolve=resolve, families=["identity"])
+                                               resolve=resolve, families=["identity"], census_id=started.pk)
+    assert census_id == started.pk
     census = Census.objects.get(pk=census_id)
     assert census.status == CensusStatus.DONE and census.started_by == e.county_office and census.note == "县级检查"
     assert list(census.results.values_list("host", flat=True)) == [county.domain]  # the county only
     assert Finding.objects.filter(site=county, check_type="footer_missing").exists()
-    assert AuditLogEntry.objects.filter(action="monitoring.census.start", user=e.county_office).exists()
+    assert census.stats["planned"] == 1
 
 
 def test_the_census_task_refuses_someone_no_longer_supervising(e):
@@ -492,3 +504,8 @@ def test_the_census_task_refuses_someone_no_longer_supervising(e):
     with pytest.raises(NotAllowed):
         tasks.census_of_scope.call(e.stats_manager.pk)
     assert not Census.objects.exists()
+    started = Census.objects.create(kind=CensusKind.ADHOC, started_by=e.stats_manager)
+    with pytest.raises(NotAllowed):
+        tasks.census_of_scope.call(e.stats_manager.pk, census_id=started.pk)
+    started.refresh_from_db()  # not left "running"
+    assert started.status == CensusStatus.FAILED and started.stats["failed"] == "发起人已无监管权限"

@@ -17,7 +17,7 @@ from govsites.publishing import paths
 from govsites.publishing.models import PublishRequest
 from govsites.publishing.pipeline import publish_site
 from govsites.reports import outputs
-from govsites.reports.actions import GenerateReport, PublishReport, SaveAnnualFacts
+from govsites.reports.actions import GenerateReport, PublishReport, SaveAnnualFacts, WithdrawReport
 from govsites.reports.models import AnnualReportFacts, Report, ReportKind
 
 from .estate import census, report_estate
@@ -121,6 +121,69 @@ def test_the_published_page_changes_only_when_published_again(e, front):
     assert "<dt>合格</dt><dd>3</dd>" in page(front, e.province_portal, path)
     with pytest.raises(ValidationError, match="该报表已发布，且发布后未重新生成。"):
         PublishReport(Actor.cli(e.province_office), Report.objects.get(pk=report.pk)).execute()
+
+
+@pytest.mark.rule("SUP-02")
+def test_the_newest_annual_report_is_linked_prominently_on_the_portal_home_page(e, front):
+    ensure_site_tree(e.province_portal)
+    publish_site(e.province_portal, full=True)
+    assert 'class="highlights"' not in page(front, e.province_portal, paths.HOME)
+    monthly = generate(e.province_office, scope=e.province)
+    PublishReport(Actor.cli(e.province_office), monthly).execute()
+    publish_site(e.province_portal)
+    assert 'class="highlights"' not in page(front, e.province_portal, paths.HOME)  # monthly reports are not
+
+    older = generate(e.province_office, kind=ReportKind.ANNUAL, period="2025", scope=e.province)
+    PublishReport(Actor.cli(e.province_office), older).execute()
+    publish_site(e.province_portal)  # only the reports' outputs are queued: the home page follows
+    home = page(front, e.province_portal, paths.HOME)
+    assert ('<a href="jiandu/annual/2025.html"><span class="highlight-kind">政府网站监管年度报表</span>'
+            f"{older.title}</a>") in home
+    newer = generate(e.province_office, kind=ReportKind.ANNUAL, period="2026", scope=e.province)
+    PublishReport(Actor.cli(e.province_office), newer).execute()
+    publish_site(e.province_portal)
+    home = page(front, e.province_portal, paths.HOME)
+    assert 'href="jiandu/annual/2026.html"' in home and 'href="jiandu/annual/2025.html"' not in home
+    assert home.index('class="highlights"') < home.index('class="blocks"')  # above the content blocks
+    other_home = front.path / paths.site_key(e.city_portal) / paths.HOME
+    assert not other_home.exists() or "jiandu/" not in other_home.read_text()
+
+
+@pytest.mark.rule("SUP-02")
+def test_a_withdrawn_report_leaves_the_portal_and_can_be_published_again(e, front):
+    ensure_site_tree(e.province_portal)
+    report = generate(e.province_office, kind=ReportKind.ANNUAL, period="2026", scope=e.province)
+    PublishReport(Actor.cli(e.province_office), report).execute()
+    publish_site(e.province_portal, full=True)
+    site_dir = front.path / paths.site_key(e.province_portal)
+    assert (site_dir / "jiandu/annual/2026.html").exists()
+
+    with pytest.raises(ValidationError) as refused:
+        WithdrawReport(Actor.cli(e.province_office), report, "  ").execute()
+    assert refused.value.message_dict == {"reason": ["请填写撤回原因。"]}
+    with pytest.raises(ValidationError) as refused:
+        WithdrawReport(Actor.cli(e.province_office), report, "长" * 501).execute()
+    assert refused.value.message_dict == {"reason": ["撤回原因不能超过500个字。"]}
+    with pytest.raises(NotAllowed):
+        WithdrawReport(Actor.cli(e.city_office), report, "数据有误").execute()
+    assert Report.objects.get(pk=report.pk).is_published  # refused: nothing changed
+
+    withdrawn = WithdrawReport(Actor.cli(e.province_office), report, "培训人次填报有误").execute()
+    assert not withdrawn.is_published and withdrawn.withdrawal_reason == "培训人次填报有误"
+    assert withdrawn.withdrawn_by == e.province_office and withdrawn.published_site == e.province_portal
+    entry = AuditLogEntry.objects.get(action="reports.report.withdraw")
+    assert entry.reason == "培训人次填报有误" and entry.data["path"] == "jiandu/annual/2026.html"
+    publish_site(e.province_portal)
+    assert not (site_dir / "jiandu/annual/2026.html").exists() and not (site_dir / "jiandu/index.html").exists()
+    assert "jiandu/" not in (site_dir / paths.HOME).read_text()
+    with pytest.raises(ValidationError, match="该报表未在门户网站发布，无需撤回。"):
+        WithdrawReport(Actor.cli(e.province_office), withdrawn, "再次撤回").execute()
+
+    again = PublishReport(Actor.cli(e.province_office), Report.objects.get(pk=report.pk)).execute()
+    assert again.is_published and again.withdrawn_at is None and again.withdrawal_reason == ""
+    publish_site(e.province_portal)
+    assert (site_dir / "jiandu/annual/2026.html").exists()
+    assert 'href="jiandu/annual/2026.html"' in (site_dir / paths.HOME).read_text()
 
 
 def test_a_report_cannot_be_published_without_a_hosted_portal(e):

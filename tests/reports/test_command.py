@@ -59,6 +59,17 @@ def test_publish_from_the_command_line(e, front):
     assert report.is_published and report.published_by == e.province_office
     assert f"已提交发布到{e.province_portal.name}" in out
 
+    with pytest.raises(CommandError, match="请填写撤回原因。"):
+        run("annual", "--period", "2026", "--withdraw", " ", "--as", "province_office")
+    with pytest.raises(CommandError, match="不能与 --publish"):
+        run("annual", "--period", "2026", "--withdraw", "数据有误", "--publish")
+    with pytest.raises(CommandError, match="未找到澜川省人民政府该报告期（2025）的报表。"):
+        run("annual", "--period", "2025", "--withdraw", "数据有误")
+    assert Report.objects.get().is_published
+    out = run("annual", "--period", "2026", "--withdraw", "数据有误", "--as", "province_office")
+    report = Report.objects.get()
+    assert not report.is_published and report.withdrawal_reason == "数据有误" and f"已撤回：{report.title}" in out
+
 
 @pytest.mark.parametrize(("args", "message"), [
     (["monthly", "--period", "2026-13"], "报告期格式应为 2026-11，月份为1至12。"),

@@ -77,6 +77,17 @@ def test_generate_read_download_and_publish(client, e):
     again = c.post(f"/admin/reports/{report.pk}/publish/", follow=True).content.decode()
     assert "该报表已发布，且发布后未重新生成。" in again
 
+    assert "从门户网站撤回" in again
+    refused = c.post(f"/admin/reports/{report.pk}/withdraw/", {"reason": ""})
+    assert refused.status_code == 400 and "必需字段" in refused.content.decode()
+    assert Report.objects.get(pk=report.pk).is_published
+    withdrawn = c.post(f"/admin/reports/{report.pk}/withdraw/", {"reason": "数据有误"}, follow=True).content.decode()
+    assert "已撤回" in withdrawn and "原因：数据有误" in withdrawn
+    assert not Report.objects.get(pk=report.pk).is_published
+    assert AuditLogEntry.objects.filter(action="reports.report.withdraw", object_id=str(report.pk)).exists()
+    refused = c.post(f"/admin/reports/{report.pk}/withdraw/", {"reason": "再次撤回"}, follow=True).content.decode()
+    assert "该报表未在门户网站发布，无需撤回。" in refused
+
 
 def test_bad_input_is_shown_on_the_form(client, e):
     c = signed_in(client, e.province_office)
@@ -93,6 +104,7 @@ def test_a_city_supervisor_sees_only_its_area(client, e):
     assert c.get(f"/admin/reports/{province_report.pk}/").status_code == 404
     assert c.get(f"/admin/reports/{province_report.pk}/download.xlsx").status_code == 404
     assert c.post(f"/admin/reports/{province_report.pk}/publish/").status_code == 404
+    assert c.post(f"/admin/reports/{province_report.pk}/withdraw/", {"reason": "x"}).status_code == 404
     response = c.post("/admin/reports/generate/", {"kind": "monthly", "period": "2026-11", "scope": e.province.pk})
     assert response.status_code == 400
     city = generated(c, e, scope=e.city)

@@ -188,12 +188,18 @@ def record(actor, census: Census, outcome: SiteOutcome):
 
 
 def run_census(sites: Iterable[SiteFacts], actor, *, kind: str = CensusKind.ADHOC, note: str = "",
-               options: CensusOptions | None = None, progress: Callable[[int, int, str], None] | None = None) -> Census:
+               options: CensusOptions | None = None, progress: Callable[[int, int, str], None] | None = None,
+               census: Census | None = None) -> Census:
     """Crawl, check, judge and store every site in this process; returns the finished census.
-    (:func:`govsites.monitoring.tasks.enqueue_census` runs the same per site on the task queue.)"""
+    ``census``: one already started (the admin starts it in the request, so a second click sees it
+    running). (:func:`govsites.monitoring.tasks.enqueue_census` runs the same per site on the task
+    queue.)"""
     options = options or CensusOptions()
     sites = list(sites)
-    census = StartCensus(actor, kind=kind, note=note, planned=len(sites)).execute()
+    if census is None:
+        census = StartCensus(actor, kind=kind, note=note, planned=len(sites)).execute()
+    else:
+        census.stats = {**census.stats, "planned": len(sites)}
     started = time.monotonic()
     now = clock.now()
     families = tuple(f for f in options.families if f in FAMILIES)

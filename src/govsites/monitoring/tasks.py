@@ -26,25 +26,31 @@ def scope_facts(user, scheme: str = "https"):
 @task()
 def census_of_scope(user_id: int, kind: str = "adhoc", note: str = "", ip_address: str | None = None,
                     scheme: str = "https", resolve: list[str] | None = None,
-                    families: list[str] | None = None) -> int:
+                    families: list[str] | None = None, census_id: int | None = None) -> int:
     """Run a census of the running sites in the areas of supervisor ``user_id``, in their name
-    (the census' starter and audit entries); returns the census id."""
+    (the census' starter and audit entries); returns the census id. ``census_id``: the census the
+    admin already started when the request was made (it then shows as running at once)."""
     from django.contrib.auth import get_user_model
 
     from govsites.actions import NotAllowed
     from govsites.audit.context import Actor
 
+    from .actions import FinishCensus
     from .census import CensusOptions, run_census
     from .checks.catalogue import FAMILIES
+    from .models import Census, CensusStatus
     from .permissions import may_start_census
 
     user = get_user_model().objects.filter(pk=user_id).first()
+    actor = Actor(user=user, ip_address=ip_address, via="task")
+    started = Census.objects.filter(pk=census_id, status=CensusStatus.RUNNING).first() if census_id else None
     if not may_start_census(user):
+        if started is not None:
+            FinishCensus(Actor(user=None, via="task"), started, failed="发起人已无监管权限").execute()
         raise NotAllowed("发起人已无监管权限，检查未进行。")
     options = CensusOptions(resolve=list(resolve or []),
                             families=tuple(f for f in (families or FAMILIES) if f in FAMILIES))
-    census = run_census(scope_facts(user, scheme), Actor(user=user, ip_address=ip_address, via="task"),
-                        kind=kind, note=note, options=options)
+    census = run_census(scope_facts(user, scheme), actor, kind=kind, note=note, options=options, census=started)
     return census.pk
 
 

@@ -141,6 +141,9 @@ class Page:
     listing: ListPage | None = None
     blocks: tuple[HomeBlock, ...] = ()
     announcements: tuple[ItemSummary, ...] = ()
+    #: home page only: what national rules require "in a prominent place" on the home page (the
+    #: annual supervision report …), from the hook ``register_publishing_home_highlights``
+    highlights: tuple[ItemSummary, ...] = ()
     error_code: int = 0
     extra: dict = field(default_factory=dict)
     #: another app's page template (``interaction/message.html``, under its ``templates/front/``);

@@ -30,7 +30,7 @@ from govsites.content.models import InterpretationLink, Placement
 from . import announcements as registry_notices
 from . import paths, render
 from .bodies import BodyExpander
-from .context import HomeBlock, ListPage, Page
+from .context import HomeBlock, ItemSummary, ListPage, Page
 from .loading import Column, Entry, SiteData
 from .models import ListPageRange, ManifestEntry
 
@@ -235,7 +235,7 @@ class Planner:
                 data.summary(e) for c in announcements for e in data.newest(c.id, 5)
             )
             page = Page(kind="home", path=paths.HOME, site=self.identity, title=data.site.name, blocks=blocks,
-                        announcements=notes)
+                        announcements=notes, highlights=home_highlights(data.site))
             return render.render_page(page)
 
         plan.add(Output(paths.HOME, render=build))
@@ -400,6 +400,17 @@ def output_providers() -> dict[str, Callable[[Planner, Plan], None]]:
     from wagtail import hooks
 
     return dict(fn() for fn in hooks.get_hooks("register_publishing_outputs"))
+
+
+def home_highlights(site) -> tuple[ItemSummary, ...]:
+    """Links other apps place prominently on a site's home page, from the hook
+    ``register_publishing_home_highlights`` (``fn(site) -> iterable of ItemSummary``): e.g. the
+    supervising government's annual supervision report (national rule: "prominently on the
+    homepage"). The app that registers one re-renders the home page when its links change
+    (``Planner.add_home`` from its output provider)."""
+    from wagtail import hooks
+
+    return tuple(summary for fn in hooks.get_hooks("register_publishing_home_highlights") for summary in fn(site))
 
 
 def newest(entries: list[Entry], count: int) -> list[Entry]:

@@ -1,5 +1,5 @@
-"""Every state change of the reports: generate a report, publish it on the portal, fill in the
-annual report's own facts, record a due-date reminder (SUP-01, SUP-02).
+"""Every state change of the reports: generate a report, publish it on the portal, withdraw it from
+the portal, fill in the annual report's own facts, record a due-date reminder (SUP-01, SUP-02).
 
 Who: the supervisors of the supervising government (``registry.permissions.is_supervisor_of``
 its institution); the CLI and the scheduler act as the system.
@@ -111,11 +111,52 @@ class PublishReport(ReportAction):
         now = clock.now()
         report.published_data, report.published_at = report.data, now
         report.published_by, report.published_site = self.user, site
-        report.save(update_fields=["published_data", "published_at", "published_by", "published_site"])
+        report.withdrawn_at, report.withdrawn_by, report.withdrawal_reason = None, None, ""
+        report.save(update_fields=["published_data", "published_at", "published_by", "published_site",
+                                   "withdrawn_at", "withdrawn_by", "withdrawal_reason"])
         queue_outputs(site.pk, outputs.NAME)
         self.audit(report, "reports.report.publish", site_id=site.pk, data={
             "kind": report.kind, "period": report.period, "revision": report.revision,
             "path": outputs.report_page(report)})
+        return report
+
+
+class WithdrawReport(ReportAction):
+    """Take a published report off the portal (a wrong figure, a report published by mistake):
+    its page leaves ``jiandu/`` and the home page on the publisher's next run. The report itself
+    stays, to be corrected, regenerated and published again; the reason is kept and audited."""
+
+    REASON_LIMIT = 500
+
+    def __init__(self, actor, report: Report, reason: str):
+        super().__init__(actor)
+        self.report, self.reason = report, (reason or "").strip()
+
+    def check_permission(self) -> bool:
+        return self.system_or_supervisor(self.report.scope)
+
+    def perform(self) -> Report:
+        from govsites.publishing.receivers import queue_outputs
+
+        from . import outputs
+
+        if not self.reason:
+            raise ReportError({"reason": "请填写撤回原因。"})
+        if len(self.reason) > self.REASON_LIMIT:
+            raise ReportError({"reason": f"撤回原因不能超过{self.REASON_LIMIT}个字。"})
+        report = Report.objects.select_for_update().get(pk=self.report.pk)
+        if not report.is_published:
+            raise ReportError("该报表未在门户网站发布，无需撤回。")
+        site, path = report.published_site, outputs.report_page(report)
+        report.published_data = report.published_at = report.published_by = None
+        report.withdrawn_at, report.withdrawn_by, report.withdrawal_reason = clock.now(), self.user, self.reason
+        report.save(update_fields=["published_data", "published_at", "published_by", "withdrawn_at", "withdrawn_by",
+                                   "withdrawal_reason"])
+        if site is not None:
+            queue_outputs(site.pk, outputs.NAME)
+        self.audit(report, "reports.report.withdraw", reason=self.reason, site_id=site.pk if site else None, data={
+            "kind": report.kind, "period": report.period, "revision": report.revision, "path": path})
+        self.report = report
         return report
 
 

@@ -28,3 +28,8 @@ class AnnualFactsForm(forms.ModelForm):
         fields = AnnualReportFacts.FILLED_FIELDS
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in AnnualReportFacts.FILLED_FIELDS
                    if name.endswith("_notes")} | {"filled_on": forms.DateInput(attrs={"type": "date"})}
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("撤回原因"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("将记入审计日志。撤回后报表页面和首页链接在下次发布时从门户网站删除。"))

@@ -45,6 +45,11 @@ class Report(models.Model):
                                      related_name="+", verbose_name=_("发布人"))
     published_site = models.ForeignKey("registry.Site", on_delete=models.SET_NULL, null=True, blank=True,
                                        related_name="+", verbose_name=_("发布网站"))
+    #: the last withdrawal from the portal (cleared when published again; every one is in the audit trail)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("撤回人"))
+    withdrawal_reason = models.CharField(_("撤回原因"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("监管报表")

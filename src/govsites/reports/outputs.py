@@ -5,7 +5,11 @@ Under the profile's folder (``reports.directory``, ``jiandu/``): an index of eve
 report by kind, newest first, and one page per report (``jiandu/monthly/2026-11.html``). A page
 shows the report's ``published_data`` (frozen when it was published) through the same body as
 the standalone file, wrapped in the portal's own page design. Pages of reports no longer
-published there are removed.
+published there (withdrawn) are removed.
+
+The newest annual supervision report is also linked prominently from the portal's home page
+(国办函〔2018〕12号: published "in a prominent place on the homepage"; ``home_highlights``), so the
+home page is re-rendered whenever the reports change.
 """
 
 from __future__ import annotations
@@ -51,6 +55,18 @@ def column() -> ColumnMeta:
     )
 
 
+def published(site):
+    return Report.objects.filter(published_site=site, published_at__isnull=False)
+
+
+def home_highlights(site) -> tuple[ItemSummary, ...]:
+    annual = published(site).filter(kind=ReportKind.ANNUAL).order_by("-period", "-pk").first()
+    if annual is None:
+        return ()
+    return (ItemSummary(item_id=annual.pk, title=annual.published_data["title"], path=report_page(annual),
+                        published=annual.published_at, kind_label=str(ReportKind.ANNUAL.label)),)
+
+
 def provider(planner, plan) -> None:
     """Every published report of ``planner.data.site`` and their index."""
     from govsites.publishing.models import ManifestEntry
@@ -58,8 +74,7 @@ def provider(planner, plan) -> None:
 
     site, identity, folder = planner.data.site, planner.identity, directory()
     existing = set(ManifestEntry.objects.filter(site=site, path__startswith=folder).values_list("path", flat=True))
-    reports = list(Report.objects.filter(published_site=site, published_at__isnull=False)
-                   .order_by("-published_at", "-pk"))
+    reports = list(published(site).order_by("-published_at", "-pk"))
     wanted: set[str] = set()
     meta = column()
 
@@ -89,3 +104,4 @@ def provider(planner, plan) -> None:
             add(report_page(report), "report.html", report.published_data["title"],
                 lambda r=report: {"body": html.body(r.published_data), "published": r.published_at})
     plan.removes |= existing - wanted
+    planner.add_home(plan)

@@ -25,8 +25,8 @@ from govsites.registry.models import Institution, InstitutionKind
 from govsites.registry.views.base import RegistryViewMixin, add_form_errors
 
 from . import html, periods, xlsx
-from .actions import GenerateReport, PublishReport, SaveAnnualFacts, portal_of
-from .forms import AnnualFactsForm, GenerateForm
+from .actions import GenerateReport, PublishReport, SaveAnnualFacts, WithdrawReport, portal_of
+from .forms import AnnualFactsForm, GenerateForm, WithdrawForm
 from .models import AnnualReportFacts, Report, ReportKind
 
 LIST_CRUMB = {"url": reverse_lazy("reports:list"), "label": _("监管报表")}
@@ -153,6 +153,7 @@ class ReportView(ReportsViewMixin, WagtailAdminTemplateMixin, TemplateView):
         report = self.object
         portal = portal_of(report.scope)
         context.update(report=report, body=html.body(report.data), portal=portal,
+                       withdraw_form=kwargs.get("withdraw_form") or WithdrawForm(),
                        may_publish=portal is not None and (not report.is_published or report.changed_since_published
                                                            or report.published_site_id != portal.pk))
         return context
@@ -195,6 +196,25 @@ class PublishView(ReportsViewMixin, TemplateView):
         else:
             messages.success(request, _("已提交发布，门户网站将在下次发布时显示该报表。"))
         return redirect("reports:report", pk=report.pk)
+
+
+class WithdrawView(ReportView):
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                WithdrawReport(self.actor, self.object, form.cleaned_data["reason"]).execute()
+            except ValidationError as error:
+                add_form_errors(form, error)
+            else:
+                messages.success(request, _("已撤回，门户网站将在下次发布时删除该报表。"))
+                return redirect("reports:report", pk=self.object.pk)
+        messages.error(request, _("未能撤回，请根据提示修改。"))
+        for text in form.non_field_errors():
+            messages.error(request, text)
+        return self.render_to_response(self.get_context_data(withdraw_form=form), status=400)
 
 
 class AnnualFactsView(ReportsViewMixin, WagtailAdminTemplateMixin, TemplateView):

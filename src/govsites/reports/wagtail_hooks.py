@@ -13,6 +13,7 @@ from wagtail.admin.menu import MenuItem
 LOG_ACTIONS = {
     "reports.report.generate": "监管报表：生成",
     "reports.report.publish": "监管报表：发布到门户网站",
+    "reports.report.withdraw": "监管报表：从门户网站撤回",
     "reports.report.download": "监管报表：下载",
     "reports.facts.save": "监管年度报表：填报事项",
     "reports.reminder.send": "监管报表：报送期限提醒",
@@ -46,6 +47,14 @@ def register_report_outputs():
     from . import outputs
 
     return outputs.NAME, outputs.provider
+
+
+@hooks.register("register_publishing_home_highlights")
+def register_annual_report_highlight(site):
+    """The newest annual supervision report, prominently on its portal's home page."""
+    from . import outputs
+
+    return outputs.home_highlights(site)
 
 
 @hooks.register("register_admin_urls")

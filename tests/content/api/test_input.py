@@ -266,7 +266,7 @@ def test_two_editors_patching_the_same_version_one_wins(api, desk, editor):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_editors_patching_at_once_through_the_api(desk):
+def test_two_editors_patching_at_once_through_the_api(migration_rows, desk):
     """Two real concurrent requests: exactly one edit is saved, the other gets a 409."""
     item = Item.objects.get(pk=new_item(
         ApiClient(APIToken.create_token(user=desk.editor_a, name="pytest")[1]), desk.a, desk.news_a)["id"])

@@ -85,3 +85,26 @@ def check_type(key: str) -> CheckType:
 
 def family_of(key: str) -> str:
     return check_type(key).family
+
+
+#: Chinese labels of the measured values checks keep in ``Finding.detail`` (the keys stay English:
+#: the JSON-lines export and the benchmark read them). A key missing here is shown as it is.
+DETAIL_LABELS = {
+    "a": "A记录", "aaaa": "AAAA记录", "addresses": "地址", "anchor": "链接文字", "asked": "提问时间", "attempts": "尝试次数",
+    "bytes": "页面大小（字节）", "checked_pages": "检查页面数", "column": "栏目", "contact": "联系方式",
+    "correct": "正确写法", "count": "出现次数", "days": "天数", "density": "关键词密度", "dns": "域名解析",
+    "element": "元素", "error": "错误", "error_detail": "错误详情", "error_report": "我为政府网站找错入口",
+    "examples": "示例", "expected": "应为", "failed": "失败次数", "farm": "链接数量", "final_url": "最终地址",
+    "found": "实际", "guide": "办事指南", "head_terms": "页头关键词", "host": "域名", "how": "方式",
+    "https": "HTTPS", "icp": "ICP备案号", "identifier_code": "网站标识码", "invalid": "不符合要求",
+    "invisible": "不可见", "items": "条目数", "keywords": "关键词", "kind": "类型", "last_date": "最近更新日期",
+    "level": "栏目层级", "limit": "限值", "missing": "缺少", "missing_count": "缺少要素数", "months": "月数",
+    "mx": "MX记录", "name": "名称", "navigation_only": "仅导航链接", "note": "说明", "ns": "NS记录",
+    "office": "职务", "pages": "页面数", "pages_checked": "检查页面数", "percent": "比例（%）",
+    "placeholder": "占位内容", "police_filing": "公安机关备案号", "present": "已有要素", "probes": "探测次数",
+    "reason": "原因", "reasons": "原因", "redirects": "跳转", "replied": "已答复", "score": "可疑程度评分",
+    "seconds": "耗时（秒）", "served": "实际内容摘要", "site_mark": "党政机关网站标识", "sponsor": "主办单位",
+    "status": "HTTP状态码", "technique": "隐藏手段", "terms": "命中关键词", "text": "文字", "title": "标题",
+    "unconfirmed": "待确认要素", "undated_items": "无日期条目数", "value": "值", "via": "来源",
+    "where": "位置", "window": "统计期（天）",
+}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,11 +19,12 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
 from govsites import clock
 from govsites.actions import NotAllowed
-from govsites.audit.context import client_ip
+from govsites.audit.context import Actor, client_ip
 from govsites.registry import permissions as registry_permissions
 from govsites.registry.models import SiteStatus
 
 from .. import permissions, tasks
+from ..actions import StartCensus
 from ..forms import StartCensusForm
 from ..models import Census, CensusStatus, SiteResult
 from .base import PER_PAGE, MonitoringViewMixin, page_query, verdict
@@ -102,19 +104,24 @@ class StartCensusView(CensusListView):
         if not permissions.may_start_census(user):
             raise NotAllowed(str(_("只有主管单位的监管人员可以发起检查。")))
         form = StartCensusForm(request.POST)
+        planned = permissions.supervised_sites(user).filter(status=SiteStatus.ONLINE).exclude(domain="").count()
         if form.is_valid():
             running = running_census()
             if running is not None:
                 form.add_error(None, _("已有一次检查正在进行（%(when)s开始），请待其完成后再发起。") % {
                     "when": f"{clock.local(running.started_at):%Y-%m-%d %H:%M}"})
-            elif not permissions.supervised_sites(user).filter(status=SiteStatus.ONLINE).exclude(domain="").exists():
+            elif not planned:
                 form.add_error(None, _("您的管辖范围内没有运行中且登记了域名的网站，无需检查。"))
         if not form.is_valid():
             admin_messages.error(request, _("未能发起检查，请根据提示修改。"))
             return self.render_to_response(self.get_context_data(start_form=form), status=400)
-        tasks.census_of_scope.enqueue(user_id=user.pk, kind=form.cleaned_data["kind"], note=form.cleaned_data["note"],
-                                      ip_address=client_ip(request), **tasks.admin_census_options())
-        admin_messages.success(request, _("检查已加入后台队列，开始后将显示在下方列表中；完成后可查看各网站结果。"))
+        kind, note = form.cleaned_data["kind"], form.cleaned_data["note"]
+        with transaction.atomic():  # the census shows as running at once: a second click is refused
+            census = StartCensus(Actor.from_request(request), kind=kind, note=note, planned=planned).execute()
+            transaction.on_commit(lambda: tasks.census_of_scope.enqueue(
+                user_id=user.pk, kind=kind, note=note, ip_address=client_ip(request), census_id=census.pk,
+                **tasks.admin_census_options()))
+        admin_messages.success(request, _("检查已加入后台队列，完成后可查看各网站结果。"))
         return redirect("monitoring:censuses")
 
 

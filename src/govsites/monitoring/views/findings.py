@@ -26,7 +26,7 @@ from govsites.registry.views.base import ACTION_ERRORS, add_form_errors, error_t
 
 from .. import permissions
 from ..actions import CloseFinding
-from ..checks.catalogue import CHECKS
+from ..checks.catalogue import CHECKS, DETAIL_LABELS
 from ..forms import SEVERITY_LABELS, CloseFindingForm, FindingFilterForm, family_label
 from ..models import Finding, FindingStatus
 from .base import (
@@ -122,12 +122,18 @@ class FindingListView(MonitoringViewMixin, WagtailAdminTemplateMixin, TemplateVi
         return response
 
 
+def detail_text(value) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+
+
 def detail_rows(detail: dict) -> list[tuple[str, str]]:
-    """A finding's measured values, each as text (nested values as compact JSON)."""
+    """A finding's measured values under their Chinese labels, each as text (nested values as
+    compact JSON)."""
     if not isinstance(detail, dict):
         return []
-    return [(str(key), value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str))
-            for key, value in detail.items()]
+    return [(DETAIL_LABELS.get(str(key), str(key)), detail_text(value)) for key, value in detail.items()]
 
 
 class FindingView(MonitoringViewMixin, WagtailAdminTemplateMixin, TemplateView):
