@@ -297,7 +297,7 @@ def test_finding_page_shows_evidence_detail_timeline_assignee_and_due_date(clien
     assert "HTTP 404" in body and "旧通知" in body and "https://www.qinglan.gov.cn/gone.html" in body
     assert e.city.name in body and "2026-07-25" in body  # assigned institution, due date
     assert "发现" in body and "链接可用性" in body and response.context["close_form"] is not None
-    assert response.context["detail"] == [("HTTP状态码", "404"), ("链接文字", "旧通知")]  # labelled in Chinese
+    assert response.context["detail"] == [("链接文字", "旧通知"), ("HTTP状态码", "404")]  # labelled, key order
 
 
 def test_a_supervisor_closes_a_finding_with_a_reason(client, e, data):

@@ -130,10 +130,10 @@ def detail_text(value) -> str:
 
 def detail_rows(detail: dict) -> list[tuple[str, str]]:
     """A finding's measured values under their Chinese labels, each as text (nested values as
-    compact JSON)."""
+    compact JSON), in key order: PostgreSQL's jsonb does not keep the order the check wrote."""
     if not isinstance(detail, dict):
         return []
-    return [(DETAIL_LABELS.get(str(key), str(key)), detail_text(value)) for key, value in detail.items()]
+    return [(DETAIL_LABELS.get(str(key), str(key)), detail_text(detail[key])) for key in sorted(detail, key=str)]
 
 
 class FindingView(MonitoringViewMixin, WagtailAdminTemplateMixin, TemplateView):
