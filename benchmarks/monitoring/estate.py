@@ -369,11 +369,11 @@ class Generator:
         if site.date_style in ("fullwidth", "iso_time") and site.date_place != "none":
             for col in site.columns_of("dynamic")[:1]:
                 latest = newest([site.items[i] for i in col.items[:PAGE_SIZE]])
-                if latest and self.now - latest <= dt.timedelta(days=WINDOWS["dynamic"]):
+                if fresh(self.now, latest, WINDOWS["dynamic"]):
                     url = self.url(site, col.page_path(0))
                     self.decoy(site, "column_not_updated", url, url, f"少见但可解析的日期格式（{site.date_style}），最新信息在窗口内")
         latest = home_latest(site)
-        if site.layout == "nav" and latest and self.now - latest <= dt.timedelta(days=14):
+        if site.layout == "nav" and fresh(self.now, latest, 14):
             self.decoy(site, "home_not_updated", home, "", "仅导航的首页本身没有日期；二级栏目在更新")
         if site.search_style != "label":
             self.decoy(site, "a11y_label", home, "", f"搜索框以 {site.search_style} 属性而非 <label> 标注")
@@ -491,7 +491,7 @@ class Generator:
             add(site, "no_enquiry_channel", home, "", "门户网站无政务咨询栏目")
 
         latest = home_latest(site)
-        if latest is None or now - latest > dt.timedelta(days=14):
+        if not fresh(now, latest, 14):
             add(site, "home_not_updated", home, "", f"首页最新信息 {latest:%Y-%m-%d}" if latest else "首页信息均无日期")
         for col in site.columns:
             url = self.url(site, col.page_path(0))
@@ -500,7 +500,7 @@ class Generator:
                 continue
             if col.kind in WINDOWS:
                 latest = newest([site.items[i] for i in col.items[:PAGE_SIZE]])
-                if latest is None or now - latest > dt.timedelta(days=WINDOWS[col.kind]):
+                if not fresh(now, latest, WINDOWS[col.kind]):
                     evidence = f"最新信息 {latest:%Y-%m-%d}，超过{WINDOWS[col.kind]}天" if latest else "栏目信息均无发布日期"
                     add(site, "column_not_updated", url, url, evidence)
             if col.kind == ENQUIRY:
@@ -532,6 +532,12 @@ class Generator:
 
     def resolve_lines(self, address: str = "127.0.0.1") -> list[str]:
         return resolve_lines(self.estate, address)
+
+
+def fresh(now: dt.datetime, latest: dt.datetime | None, days: int) -> bool:
+    """Whether the newest date is inside a window of ``days``, counted in calendar days as list
+    pages show dates (an item 14 days old is fresh in a 14-day window, one 15 days old is not)."""
+    return latest is not None and (now.date() - latest.date()).days <= days
 
 
 def newest(items: list[Item]) -> dt.datetime | None:

@@ -4,8 +4,9 @@ checking against LinkChecker.
     .venv/bin/python -m benchmarks.monitoring.run [--estate /tmp/govsites-mon-estate] [--sites 500] [--pages 200]
         [--seed 1] [--port 8800] [--sample 12] [--skip-census] [--skip-links] [--results benchmarks/monitoring/results.md]
 
-1. **Estate**: generated into ``--estate`` unless one of that size and seed, made within the last
-   three days, is there (the census judges freshness at the real "now").
+1. **Estate**: generated into ``--estate`` unless one of that size and seed, made for today
+   (Asia/Shanghai), is there: the census judges freshness at the real "now", so an older estate
+   would have drifted.
 2. **Server**: ``serve.py`` in a process of its own (it takes one core; the census the other).
 3. **Census**: ``govsites census`` exactly as an operator runs it — default politeness, the
    national profile, a fresh SQLite data directory (``migrate`` first, not timed) — over the
@@ -61,16 +62,16 @@ def log(message: str) -> None:
 # -- estate and server ---------------------------------------------------------------------------
 def ensure_estate(out: Path, *, sites: int, pages: int, seed: int, port: int) -> dict:
     """The estate's summary, generating it first when missing, of another size, or stale."""
+    from .estate import generate, parse_now
+
     summary_path = out / "summary.json"
     if summary_path.exists():
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
         made = dt.datetime.strptime(summary["now"], "%Y-%m-%d %H:%M").date()
         if (summary["sites"], summary["seed"], summary["port"]) == (sites, seed, port) \
-                and summary.get("pages_per_site", pages) == pages and abs((dt.date.today() - made).days) <= 3:
+                and summary.get("pages_per_site", pages) == pages and made == parse_now(None).date():
             log(f"estate {out}: reusing ({summary['sites']} sites, {summary['pages']} pages)")
             return summary
-    from .estate import generate, parse_now
-
     log(f"estate {out}: generating {sites} sites × {pages} pages, seed {seed}")
     summary = generate(out, sites=sites, pages=pages, seed=seed, now=parse_now(None), port=port)
     summary["pages_per_site"] = pages
