@@ -9,12 +9,13 @@ The API, kept small on purpose:
 - ``document(page)`` → the page's :class:`Document` (``None`` for pages without HTML);
 - ``Document(html, url)`` with ``.tree`` (the lexbor parser, for checks that walk the DOM),
   ``.css(selector)``, ``.links()``, ``.text()``, ``.title``, ``.lang``, ``.meta(name)``,
-  ``.metas()`` and ``.release()`` (drop the tree, keep what was extracted);
+  ``.metas()``, ``.client_redirect()`` and ``.release()`` (drop the tree, keep what was extracted);
 - URL helpers ``normalize_url``, ``absolute``, ``extension``, ``is_attachment``.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -66,6 +67,25 @@ _KIND_BY_TAG = {
 }
 _URL_ATTR = {"a": "href", "area": "href", "link": "href", "object": "data", "form": "action"}  # others: src
 _LINK_TEXT_CHARS = 200
+
+#: A page this small may be a redirect stub (the stubs government CMSs put at ``/`` are a few
+#: hundred bytes; a real home page is far larger).
+_STUB_MAX_BYTES = 16384
+#: …if it also shows next to nothing: this much visible text and this many links at most.
+_STUB_MAX_TEXT = 100
+_STUB_MAX_ANCHORS = 3
+#: A meta refresh this quick is a redirect; a slower one on a full page is an auto-reload.
+_REDIRECT_MAX_DELAY = 5
+#: ``location.href = "…"``, ``window.location = '…'``, ``top.location.replace("…")`` … with a
+#: literal target only: a computed one cannot be followed without running the script.
+_SCRIPT_REDIRECT = re.compile(
+    r"""(?<![\w$.])(?:(?:window|self|top|parent|document)\.)?location"""
+    r"""(?:(?:\.href)?\s*=\s*|\.(?:replace|assign)\(\s*)(["'])([^"'\s+]+)\1"""
+)
+#: The mobile edition's host prefixes and path segments (``m.host``, ``/wap/``): a stub choosing by
+#: user agent sends a desktop browser to the other target.
+_MOBILE_HOST = re.compile(r"^(?:m|wap|mobile)\.")
+_MOBILE_PATH = re.compile(r"/(?:m|wap|mobile|h5|sj)(?:/|\.|$)")
 
 
 @lru_cache(maxsize=1 << 18)
@@ -150,6 +170,20 @@ def is_attachment(url: str) -> bool:
 
 def _collapse(text: str) -> str:
     return " ".join(text.split())
+
+
+def _is_mobile(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(_MOBILE_HOST.match(parts.hostname or "") or _MOBILE_PATH.search(parts.path.lower()))
+
+
+def _refresh_delay(content: str) -> float | None:
+    """The seconds of a meta refresh's ``content`` (``None`` when unreadable)."""
+    head = content.replace(",", ";", 1).partition(";")[0].strip()
+    try:
+        return float(head) if head else 0.0
+    except ValueError:
+        return None
 
 
 def _refresh_target(content: str) -> str:
@@ -253,6 +287,37 @@ class Document:
             lines.append(_collapse("".join(line)))
             self._text = "\n".join(text for text in lines if text)
         return self._text
+
+    def client_redirect(self) -> str | None:
+        """Where the page sends a browser at once, when it is only a redirect done in HTML: a meta
+        refresh of at most a few seconds, or — on a stub page (tiny, next to no text or links) —
+        an inline script assigning a literal ``location`` (the desktop target when the stub picks
+        by user agent). ``None`` for a page that is itself the content.
+
+        Many government sites answer ``/`` with such a stub instead of an HTTP redirect; judging
+        the stub as the home page would report a site with no content, footer or dates."""
+        if len(self.html) > _STUB_MAX_BYTES or ("refresh" not in self.html.lower() and "location" not in self.html):
+            return None
+        for node in self.tree.css("meta[http-equiv]"):
+            attrs = node.attrs
+            if (attrs.get("http-equiv") or "").strip().lower() != "refresh":
+                continue
+            content = attrs.get("content") or ""
+            delay, raw = _refresh_delay(content), _refresh_target(content)
+            target = absolute(raw, self.url) if raw else None
+            if target and delay is not None and delay <= _REDIRECT_MAX_DELAY and target != self.url:
+                return target
+        if len(self.text().replace(" ", "")) > _STUB_MAX_TEXT or len(self.css("a[href]")) > _STUB_MAX_ANCHORS:
+            return None
+        targets = [
+            url
+            for node in self.tree.css("script")
+            if not node.attrs.get("src")
+            for match in _SCRIPT_REDIRECT.finditer(node.text() or "")
+            if (url := absolute(match.group(2), self.url)) is not None and url != self.url
+        ]
+        desktop = [url for url in targets if not _is_mobile(url)]
+        return (desktop or targets or [None])[-1]
 
     def links(self) -> list[Link]:
         """Every reference on the page, in document order, absolute and normalised (see

@@ -98,6 +98,10 @@ def estate_app(log: Log) -> web.Application:
     - ``old.gov.cn``: redirects its home to ``www.site.gov.cn``;
     - ``www.a.gov.cn`` / ``www.b.gov.cn``: link to each other and to ``shared.gov.cn`` assets;
     - ``shared.gov.cn``: a script, an image, a missing file, a slow file.
+    - ``stub.gov.cn``: ``/`` a script stub sending phones to ``/m/`` and others to
+      ``/portal/index.html``; ``/col/`` a meta-refresh stub to ``/col/index.html``;
+      ``/spin.html`` and ``/spun.html`` stubs pointing at each other;
+    - ``hijacked.gov.cn``: ``/`` a script stub sending everyone to ``casino.example.com``.
 
     HTML answers carry an ETag and honour If-None-Match.
     """
@@ -181,6 +185,25 @@ def estate_app(log: Log) -> web.Application:
             return web.Response(body=b"\x89PNG\r\n\x1a\n", content_type="image/png")
         raise web.HTTPNotFound()
 
+    def stub(request):
+        if request.path == "/":
+            return web.Response(content_type="text/html", text=(
+                "<html><head><script>if (/Android|iPhone/i.test(navigator.userAgent)) {"
+                " window.location.href = '/m/'; } else { window.location.href = '/portal/index.html'; }"
+                "</script></head><body></body></html>"))
+        if request.path == "/portal/index.html":
+            return html_response('<a href="/col/">通知公告</a> <a href="/spin.html">转圈</a> <p>门户首页</p>')
+        if request.path == "/col/":
+            return web.Response(content_type="text/html",
+                                text='<meta http-equiv="refresh" content="0; url=/col/index.html">')
+        if request.path == "/spin.html":
+            return web.Response(content_type="text/html", text='<script>location.replace("/spun.html")</script>')
+        if request.path == "/spun.html":
+            return web.Response(content_type="text/html", text='<script>location.replace("/spin.html")</script>')
+        if request.path in ("/col/index.html", "/m/"):
+            return html_response(f"<p>{request.path}</p>")
+        raise web.HTTPNotFound()
+
     async def dispatch(request):
         host = request.host.split(":")[0]
         if host in ("www.site.gov.cn", "site.gov.cn"):
@@ -191,6 +214,11 @@ def estate_app(log: Log) -> web.Application:
             return pair(request, host, "www.b.gov.cn" if host == "www.a.gov.cn" else "www.a.gov.cn")
         if host == "shared.gov.cn":
             return await shared(request)
+        if host == "stub.gov.cn":
+            return stub(request)
+        if host == "hijacked.gov.cn":
+            return web.Response(content_type="text/html",
+                                text='<script>location.href="http://casino.example.com/"</script>')
         raise web.HTTPNotFound()
 
     app.router.add_route("*", "/{tail:.*}", dispatch)
@@ -205,6 +233,8 @@ ESTATE_HOSTS = (
     "www.b.gov.cn",
     "shared.gov.cn",
     "other.gov.cn",
+    "stub.gov.cn",
+    "hijacked.gov.cn",
 )
 
 

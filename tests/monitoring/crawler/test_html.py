@@ -164,3 +164,33 @@ def test_malformed_html_still_yields_links_and_text():
     assert "http://www.example.gov.cn/b.html" in urls
     assert "未闭合" in page.text() and "单元" in page.text()
     assert html.parse("", BASE).links() == [] and html.parse("", BASE).text() == ""
+
+
+HOME = "http://www.example.gov.cn/"
+
+
+@pytest.mark.parametrize(
+    "markup, expected",
+    [
+        ('<script>window.location.href = "/portal/index.html";</script>', HOME + "portal/index.html"),
+        ("<script>top.location.replace('https://www.example.gov.cn/p/')</script>", "https://www.example.gov.cn/p/"),
+        ("<script>location = '/a.html'</script>", HOME + "a.html"),
+        # a stub choosing by user agent: a desktop browser goes to the other target
+        ("<script>if (isPhone) { location.href = '/m/index.html' } else { location.href = '/pc/' }</script>",
+         HOME + "pc/"),
+        ("<script>if (isPhone) { location.href = 'http://m.example.gov.cn/' }</script>", "http://m.example.gov.cn/"),
+        ('<meta http-equiv="Refresh" content="0; URL=/col/index.html">', HOME + "col/index.html"),
+        ('<meta http-equiv="refresh" content="3;url=\'/col/\'">' + "<p>" + "正文" * 200 + "</p>", HOME + "col/"),
+        # not redirects: a slow auto-reload, computed or foreign targets, a page with content
+        ('<meta http-equiv="refresh" content="300; url=/col/">', None),
+        ('<meta http-equiv="refresh" content="0">', None),
+        ('<script>location.href = base + "/x.html"</script>', None),
+        ('<script>frame.location = "/x.html"; var location2 = "/y.html"</script>', None),
+        ('<script src="/go.js"></script>', None),
+        ("<p>" + "政务公开" * 40 + "</p><script>location.href = '/x.html'</script>", None),
+        ("".join(f'<a href="/{n}.html">栏目{n}</a>' for n in range(5)) + "<script>location.href='/x.html'</script>", None),
+        ("<script>location.href = '/'</script>", None),  # itself
+    ],
+)
+def test_client_redirect_of_stub_pages(markup, expected):
+    assert html.Document(f"<html><head></head><body>{markup}</body></html>", HOME).client_redirect() == expected

@@ -69,6 +69,25 @@ def test_home_page_moved_to_another_host_is_followed_there():
     assert any(p.url == f"http://www.site.gov.cn:{port}/news/" for p in job.pages)
 
 
+def test_redirect_stubs_are_replaced_by_the_pages_they_lead_to_on_the_same_site():
+    job, log, port = crawl(start_host="stub.gov.cn")
+    home = job.pages[0]
+    assert home.url == f"http://stub.gov.cn:{port}/portal/index.html" and home.depth == 0  # the desktop target
+    assert "门户首页" in home.doc.html
+    got = paths(job.pages)
+    assert "col/index.html" in got and "col/" not in got  # the meta-refresh stub gave way to its column
+    assert "m/" not in got and "" not in got
+    spin = [p for p in got if p.startswith("sp")]
+    assert len(spin) == 1  # two stubs pointing at each other: followed once, then taken as they are
+    assert log.paths("GET")["/"] == 1  # the stub itself fetched once, not crawled again
+
+
+def test_a_stub_sending_the_browser_to_another_site_stays_the_home_page():
+    job, log, port = crawl(start_host="hijacked.gov.cn")
+    assert [p.url for p in job.pages] == [f"http://hijacked.gov.cn:{port}/"]
+    assert not log.arrivals.get("casino.example.com")
+
+
 def test_on_page_sees_the_parse_tree_which_is_released_afterwards():
     seen = []
 

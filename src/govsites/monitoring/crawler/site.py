@@ -6,6 +6,12 @@ engines. Politeness comes from the fetcher (per-host slots and delay) instead, a
 traps (calendar-style endless query strings, endlessly repeating path segments, absurdly long
 URLs) are cut off.
 
+A redirect stub — a page that only sends the browser on with a quick meta refresh or a literal
+``location`` script (see :meth:`~govsites.monitoring.html.Document.client_redirect`) — is replaced
+by the page it leads to on the same site, like an HTTP redirect: the home page is the page a
+citizen lands on, not the stub. A stub sending the browser to another site stays as it is, for the
+dark-link check to judge.
+
 The crawl proceeds level by level (all pages at depth d before any at d+1, links taken in document
 order), so which pages fall within ``max_pages`` does not depend on response timing: two censuses
 of an unchanged site look at the same pages.
@@ -30,6 +36,8 @@ logger = logging.getLogger(__name__)
 #: link kinds that lead to another page of the site
 FOLLOW_KINDS = frozenset({"a", "iframe", "frame", "meta_refresh"})
 _MAX_URL_CHARS = 1024
+#: meta-refresh and script redirect stubs followed in a row before the page is taken as it is
+_MAX_CLIENT_REDIRECTS = 3
 _MAX_SEGMENT_REPEATS = 3
 
 PageHook = Callable[[Page], Awaitable[None] | None]
@@ -195,7 +203,7 @@ class SiteCrawl:
         await asyncio.gather(*(worker() for _ in range(workers)))
         return [page for page in results if page is not None]
 
-    async def _page(self, url: str, referrer: str, depth: int) -> Page | None:
+    async def _page(self, url: str, referrer: str, depth: int, hops: int = 0) -> Page | None:
         fetch = await self.fetcher.get(url)
         previous = self.previous.get(url) if fetch.not_modified else None
         if fetch.not_modified:
@@ -218,6 +226,11 @@ class SiteCrawl:
                 self._default_rule.add(final)  # the home page moved to another host: follow it there
         if fetch.text is not None:
             doc = page.doc = Document(fetch.text, final)
+            target = doc.client_redirect() if hops < _MAX_CLIENT_REDIRECTS else None
+            if target is not None and self.same_site(target) and _key(target) not in self._seen:
+                # a redirect done in HTML: the page is where it leads, as with an HTTP redirect
+                self._seen.add(_key(target))
+                return await self._page(target, referrer, depth, hops + 1)
             page.links = doc.links()
             if self.on_page is not None:
                 result = self.on_page(page)
